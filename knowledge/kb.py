@@ -1,0 +1,158 @@
+"""KnowledgeBase: build, open, search and answer — the one object the rest of the project uses."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .abstention import decide
+from .answers import Answer, Hit, abstain, compose
+from .encoders import DEFAULT_MODEL, ENGLISH_MODEL, make_encoder
+from .errors import IndexMissingError, KnowledgeError, ModelMismatchError, PassageNotFoundError
+from .index import VectorIndex
+from .lexical import LexicalIndex
+from .passages import DEFAULT_MAX_CHARS, Passage, cut_passages, parse_document
+from .query import QueryAnalyzer
+from .retrieval import Retriever
+from .sources import SOURCES_DIR, load_sources
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+FORMAT = 1
+
+
+def default_path() -> Path:
+    """The published knowledge base: $WUZHONG_KB_DIR or <repo>/instance/kb."""
+    return Path(os.environ.get("WUZHONG_KB_DIR") or REPO_DIR / "instance" / "kb")
+
+
+def configured_model() -> str:
+    """The Chinese embedding model: $WUZHONG_EMBED_MODEL or the bundled m3e-small."""
+    return os.environ.get("WUZHONG_EMBED_MODEL") or DEFAULT_MODEL
+
+
+def configured_english_model() -> str:
+    """The encoder for English questions: $WUZHONG_EN_MODEL or multilingual USE ('none' disables it)."""
+    return os.environ.get("WUZHONG_EN_MODEL") or ENGLISH_MODEL
+
+
+def lexical_text(passage: Passage) -> str:
+    """What BM25 reads: the paragraph's lead phrase with the passage (measured better than the text alone)."""
+    return f"{passage.title}：{passage.text}"
+
+
+class KnowledgeBase:
+    """The report's passages with their lexical and dense indexes."""
+
+    def __init__(self, path: Path, manifest: dict, passages: list[Passage], dense: dict) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.version: str = manifest["version"]
+        self.passages = passages
+        self._by_id = {p.id: p for p in passages}
+        self._sources = {d["id"]: (path / "sources" / f"{d['id']}.txt").read_text(encoding="utf-8")
+                         for d in manifest["documents"]}
+        self.analyzer = QueryAnalyzer(list(self._sources.values()))
+        self.retriever = Retriever(passages, LexicalIndex([lexical_text(p) for p in passages]), dense)
+
+    # -- building ---------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, out: Path | str | None = None, sources_dir: Path | str = SOURCES_DIR,
+              model: str | None = None, english_model: str | None = None,
+              max_chars: int = DEFAULT_MAX_CHARS, progress: bool = False) -> "KnowledgeBase":
+        """Parse every source, embed and index its passages into `out`, and return the opened knowledge base."""
+        out = Path(out) if out else default_path()
+        model, english_model = model or configured_model(), english_model or configured_english_model()
+        passages: list[Passage] = []
+        documents = []
+        (out / "sources").mkdir(parents=True, exist_ok=True)
+        for source in load_sources(Path(sources_dir)):
+            sections = parse_document(source.text)
+            passages += cut_passages(sections, source.text, source.id, source.title, max_chars)
+            documents.append(source.meta())
+            (out / "sources" / f"{source.id}.txt").write_text(source.text, encoding="utf-8")
+        passages = [Passage.from_dict({**p.to_dict(), "order": i}) for i, p in enumerate(passages)]
+        texts = [p.text for p in passages]
+        models = {"zh": model} | ({"en": english_model} if english_model != "none" else {})
+        for language, name in models.items():
+            vectors = make_encoder(name).encode(texts, progress=progress)
+            VectorIndex.build(vectors, name).save(out, f"dense-{language}")
+        with open(out / "passages.jsonl", "w", encoding="utf-8") as fh:
+            for p in passages:
+                fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        digest = hashlib.sha1(json.dumps([[p.id, p.text] for p in passages] + [models], ensure_ascii=False).encode())
+        manifest = {"format": FORMAT, "version": digest.hexdigest()[:12], "models": models, "max_chars": max_chars,
+                    "documents": documents, "passage_count": len(passages),
+                    "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        # The manifest goes last: a half-written folder never opens as a knowledge base.
+        (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        return cls.open(out, model=model, english_model=english_model)
+
+    # -- opening ----------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str | None = None, model: str | None = None,
+             english_model: str | None = None) -> "KnowledgeBase":
+        """Open a built knowledge base (the published one by default); models load on the first question."""
+        path = Path(path) if path else default_path()
+        manifest_path = path / "manifest.json"
+        if not manifest_path.is_file():
+            raise IndexMissingError(path)
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            passages = [Passage.from_dict(json.loads(line))
+                        for line in (path / "passages.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        except (OSError, ValueError, TypeError) as exc:
+            raise KnowledgeError(f"the knowledge base at {path} is damaged ({exc}): rebuild it") from exc
+        model, english_model = model or configured_model(), english_model or configured_english_model()
+        built = manifest["models"]
+        if built["zh"] != model:
+            raise ModelMismatchError(built["zh"], -1, model)
+        dense = {"zh": (VectorIndex.load(path, "dense-zh", model), make_encoder(model))}
+        if english_model != "none" and built.get("en") == english_model:
+            dense["en"] = (VectorIndex.load(path, "dense-en", english_model), make_encoder(english_model))
+        return cls(path, manifest, passages, dense)
+
+    # -- asking -----------------------------------------------------------------------------------
+    def passage(self, passage_id: str) -> Passage:
+        """The passage with that id."""
+        try:
+            return self._by_id[passage_id]
+        except KeyError:
+            raise PassageNotFoundError(passage_id) from None
+
+    def paragraph_text(self, passage: Passage) -> str:
+        """The whole paragraph a passage belongs to (its lead phrase included)."""
+        start, end = passage.paragraph_span
+        return self._sources[passage.document_id][start:end]
+
+    def search(self, query: str, k: int = 5, context: str | None = None, mode: str = "hybrid") -> list[Hit]:
+        """The k best passages for a question, best first, with fused scores."""
+        return self._search(query, k, context, mode)[1]
+
+    def answer(self, query: str, context: str | None = None, mode: str = "hybrid") -> Answer:
+        """An extractive, cited answer — or an abstention saying the report does not answer."""
+        analyzed, hits, ranking = self._search(query, 5, context, mode)
+        verdict = decide(self, analyzed, hits, ranking)
+        if verdict.abstain:
+            return abstain(analyzed, verdict.reason, hits)
+        answer = compose(analyzed, hits[0].passage, self.version)
+        answer.hits = hits
+        return answer
+
+    def _search(self, query: str, k: int, context: str | None, mode: str = "hybrid"):
+        analyzed = self.analyzer.analyze(query)
+        previous = self.analyzer.analyze(context) if context and context.strip() else None
+        ranking = self.retriever.rank(analyzed, previous, mode)
+        order = ranking.order()[: max(1, min(int(k), len(self.passages)))]
+        hits = [Hit(self.passages[i], float(ranking.fused[i])) for i in order]
+        return analyzed, hits, ranking
+
+    def warm_up(self) -> float:
+        """Load the models now (servers call this at start); returns the seconds it took."""
+        started = time.perf_counter()
+        self.answer("今年新增多少学位")
+        self.answer("How many new school places?")
+        return time.perf_counter() - started
+

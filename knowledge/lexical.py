@@ -1,0 +1,67 @@
+"""BM25 over jieba tokens (plus CJK bigrams) with the report's own terms in the user dictionary."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .normalize import fold_width
+
+DATA_DIR = Path(__file__).parent / "data"
+USER_DICT = DATA_DIR / "userdict.txt"
+STOPWORDS = DATA_DIR / "stopwords.txt"
+WORD_RE = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+(?:\.\d+)?")
+CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(USER_DICT))
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Question words, particles and fillers that say nothing about the topic."""
+    words = USER_DICT.parent.joinpath(STOPWORDS.name).read_text(encoding="utf-8").split()
+    return frozenset(w for w in words if not w.startswith("#"))
+
+
+def words(text: str) -> list[str]:
+    """Content words of `text` (jieba precise mode), stopwords and punctuation dropped."""
+    text = fold_width(text).lower()
+    stop = stopwords()
+    return [w for w in _jieba().lcut(text) if WORD_RE.fullmatch(w) and w not in stop]
+
+
+def tokens(text: str) -> list[str]:
+    """BM25 tokens: jieba search-mode words plus CJK character bigrams (robust to typos and unseen words)."""
+    text = fold_width(text).lower()
+    stop = stopwords()
+    out = [w for w in _jieba().lcut_for_search(text) if WORD_RE.fullmatch(w) and w not in stop]
+    for run in CJK_RUN_RE.findall(text):
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+class LexicalIndex:
+    """BM25 scores of a query against every passage."""
+
+    def __init__(self, documents: list[str]) -> None:
+        import bm25s
+
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([tokens(d) for d in documents], show_progress=False)
+        self.size = len(documents)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage for `query` (zeros when no token is known)."""
+        known = [t for t in tokens(query) if t in self._bm25.vocab_dict]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

@@ -1,0 +1,80 @@
+"""Query normalization: Traditional → Simplified, width folding, and residents' words → the report's terms."""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+BUILTIN_SYNONYMS = DATA_DIR / "synonyms.tsv"
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # heavy-ish: loaded on first query only
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters → Simplified (OpenCC t2s)."""
+    return _t2s().convert(text)
+
+
+def fold_width(text: str) -> str:
+    """Full-width letters, digits and ASCII punctuation → half-width (the report uses half-width digits)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@dataclass(frozen=True)
+class SynonymTable:
+    """Residents' (or English) wording → terms the report uses; operators extend it with a TSV file."""
+
+    entries: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def load(cls, *paths: Path) -> "SynonymTable":
+        """Read `phrase<TAB>term[,term…]` lines; later files add to earlier ones; # starts a comment."""
+        entries: list[tuple[str, tuple[str, ...]]] = []
+        for path in paths:
+            if not path or not Path(path).is_file():
+                continue
+            for line in Path(path).read_text(encoding="utf-8").splitlines():
+                line = line.split("#", 1)[0].strip()
+                if "\t" not in line:
+                    continue
+                phrase, terms = line.split("\t", 1)
+                targets = tuple(t.strip() for t in re.split(r"[,，]", terms) if t.strip())
+                if phrase.strip() and targets:
+                    entries.append((phrase.strip().lower(), targets))
+        # Longest phrase first so "公交车站" wins over "公交车".
+        entries.sort(key=lambda e: -len(e[0]))
+        return cls(tuple(entries))
+
+    def expansions(self, query: str) -> list[str]:
+        """Report terms implied by the query's wording, in order, without duplicates."""
+        lowered = query.lower()
+        found: list[str] = []
+        for phrase, targets in self.entries:
+            if phrase.isascii():
+                hit = re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered)
+            else:
+                hit = phrase in lowered
+            if hit:
+                found.extend(t for t in targets if t not in found and t not in query)
+        return found
+
+
+def default_synonym_paths() -> list[Path]:
+    """The built-in table plus the operators' file ($WUZHONG_SYNONYMS or instance/synonyms.tsv)."""
+    extra = os.environ.get("WUZHONG_SYNONYMS") or str(Path(__file__).parent.parent / "instance" / "synonyms.tsv")
+    return [BUILTIN_SYNONYMS, Path(extra)]
+
+
+def normalize_query(text: str) -> str:
+    """Simplified, width-folded, whitespace-collapsed form of a question."""
+    text = fold_width(to_simplified(text))
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,130 @@
+"""Understand a resident's question: normalize it, map their words, typos and pinyin names to the report's terms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
+from .language import detect_language
+from .lexical import USER_DICT, words
+from .normalize import SynonymTable, default_synonym_paths, normalize_query
+
+CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+MEANINGFUL_RE = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+# English words for the kind of place a pinyin name denotes, so "Shengpu Bridge" finds 胜浦大桥.
+PLACE_SUFFIXES = ("九年一贯制学校", "实验小学", "大桥", "大道", "老街", "古村", "医院", "北路", "南路", "路", "湖", "山", "岛", "桥", "湾", "村", "街", "庵")
+TYPO_LENGTHS = (3, 4, 5)
+
+
+@dataclass
+class Query:
+    """A question as the retrievers see it."""
+
+    raw: str
+    text: str
+    language: str
+    expansions: list[str] = field(default_factory=list)
+
+    @property
+    def search_text(self) -> str:
+        """The normalized question plus the report terms it implies."""
+        return " ".join([self.text, *self.expansions])
+
+    def content_words(self) -> list[str]:
+        """Topic words of the question itself (no expansions)."""
+        return words(self.text)
+
+
+def check_query(raw: object) -> str:
+    """The question as a string, or a KnowledgeError saying why it cannot be asked."""
+    if not isinstance(raw, str) or not MEANINGFUL_RE.search(raw or ""):
+        raise EmptyQueryError()
+    if len(raw) > MAX_QUERY_CHARS:
+        raise QueryTooLongError(len(raw))
+    return raw
+
+
+class QueryAnalyzer:
+    """Turns raw questions into `Query` objects using the synonym table and the report's own vocabulary."""
+
+    def __init__(self, report_texts: list[str], synonym_paths: list[Path] | None = None) -> None:
+        self.synonyms = SynonymTable.load(*(synonym_paths or default_synonym_paths()))
+        self.report = "\n".join(report_texts)
+        self.terms = _user_terms()
+        self._typo_keys = self._index_ngrams()
+        self._pinyin = _pinyin_names(self.terms)
+
+    def analyze(self, raw: str) -> Query:
+        """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
+        text = normalize_query(check_query(raw))
+        query = Query(raw=raw, text=text, language=detect_language(text))
+        masked = self._mask_terms(text)
+        found: list[str] = []
+        for term in [*self.synonyms.expansions(masked), *self._typo_fixes(text), *self._pinyin_hits(text)]:
+            if term not in found and term not in text:
+                found.append(term)
+        query.expansions = found
+        return query
+
+    def _mask_terms(self, text: str) -> str:
+        # Report terms already in the question must not be re-read as shorter colloquial words
+        # (充电桩 is not 充电 → 充电设施; 郊野公园 is not 公园 → 口袋公园).
+        for term in sorted(self.terms, key=len, reverse=True):
+            if len(term) >= 3 and term in text:
+                text = text.replace(term, "□" * len(term))
+        return text
+
+    def _index_ngrams(self) -> dict[str, set[str]]:
+        keys: dict[str, set[str]] = {}
+        for run in CJK_RUN_RE.findall(self.report):
+            for n in TYPO_LENGTHS:
+                for i in range(len(run) - n + 1):
+                    gram = run[i:i + n]
+                    for j in range(n):
+                        keys.setdefault(gram[:j] + "?" + gram[j + 1:], set()).add(gram)
+        return keys
+
+    def _typo_fixes(self, text: str) -> list[str]:
+        """Report n-grams one character away from an n-gram of the question that the report lacks (充电庄 → 充电桩)."""
+        fixes: list[str] = []
+        for run in CJK_RUN_RE.findall(text):
+            for n in TYPO_LENGTHS:
+                for i in range(len(run) - n + 1):
+                    gram = run[i:i + n]
+                    if gram in self.report:
+                        continue
+                    candidates = set()
+                    for j in range(1, n - 1) if n > 3 else range(n):
+                        candidates |= self._typo_keys.get(gram[:j] + "?" + gram[j + 1:], set())
+                    if len(candidates) == 1:
+                        fixes.extend(candidates)
+        return fixes
+
+    def _pinyin_hits(self, text: str) -> list[str]:
+        if not re.search(r"[A-Za-z]{3,}", text):
+            return []
+        squashed = re.sub(r"[^a-z]", "", text.lower())
+        return [term for name, term in self._pinyin if name in squashed]
+
+
+def _user_terms() -> list[str]:
+    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _pinyin_names(terms: list[str]) -> list[tuple[str, str]]:
+    """(pinyin of the proper-name part, term) for place and institution names in the user dictionary."""
+    from pypinyin import lazy_pinyin
+
+    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    places = {line.split()[0] for line in lines if line.split()[-1] in ("ns", "nt", "nz")}
+    names = []
+    for term in terms:
+        if term not in places:
+            continue
+        name = next((term[: -len(s)] for s in PLACE_SUFFIXES if term.endswith(s) and len(term) > len(s) + 1), term)
+        pinyin = "".join(lazy_pinyin(name))
+        if len(pinyin) >= 5:  # shorter syllable runs occur inside ordinary English words
+            names.append((pinyin, term))
+    return names

@@ -1,0 +1,26 @@
+"""Session-wide fixtures: the real report, the real model, a real faiss index built once."""
+from __future__ import annotations
+
+import os
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def kb_dir(tmp_path_factory):
+    """A knowledge base built from the real report into a temporary folder, once per session."""
+    from knowledge import KnowledgeBase
+
+    out = tmp_path_factory.mktemp("kb")
+    KnowledgeBase.build(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def kb(kb_dir):
+    """The knowledge base opened from `kb_dir`, model loaded once."""
+    from knowledge import KnowledgeBase
+
+    return KnowledgeBase.open(kb_dir)
