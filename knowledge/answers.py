@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexical import tokens
 from .passages import Passage, split_sentences
 from .query import Query
 
@@ -15,6 +14,7 @@ ABSTAIN_EN = "The report does not cover this."
 HOTLINE_ZH = "如需进一步了解，请拨打12345政务服务便民热线，或查看吴中区人民政府官网。"
 HOTLINE_EN = "For details, please call the 12345 government service hotline or see the Wuzhong district government website."
 PART_NAMES = "一二三四五六七八九十"
+FIGURE_PREFERENCE = 1.5
 PART_NAMES_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -72,22 +72,25 @@ class Answer:
         return {"text": self.text, "citation": self.citation.to_dict()}
 
 
-def choose_quote(passage: Passage, query: Query) -> tuple[str, tuple[int, int]]:
-    """The sentence of the passage sharing most of the question's words (ties: the one with figures, then the first)."""
+def choose_quote(passage: Passage, query: Query, idf) -> tuple[str, tuple[int, int]]:
+    """The sentence of the passage that best matches the question's words (weighted by how telling they are);
+    a question asking for an amount prefers a sentence that states one."""
     sentences = split_sentences(passage.text, passage.span[0])
-    wanted = set(tokens(query.search_text))
+    # Whole terms, not their character bigrams: 老年人 must not outweigh 失能 + 床位 three times over.
+    wanted = {w: idf(w) or 1.0 for w in [*query.content_words(), *query.expansions]}
 
-    def overlap(sentence) -> tuple[float, int]:
-        found = {t for t in tokens(sentence.text) if t in wanted}
-        return (sum(len(t) for t in found), bool(NUMBER_RE.search(sentence.text)))
+    def relevance(sentence) -> tuple[float, bool]:
+        has_figure = bool(NUMBER_RE.search(sentence.text))
+        weight = FIGURE_PREFERENCE if has_figure and query.asks_quantity else 1.0
+        return sum(v for w, v in wanted.items() if w in sentence.text) * weight, has_figure
 
-    best = max(sentences, key=overlap)
+    best = max(sentences, key=relevance)
     return best.text, (best.start, best.end)
 
 
-def compose(query: Query, passage: Passage, kb_version: str) -> Answer:
+def compose(query: Query, passage: Passage, kb_version: str, idf) -> Answer:
     """The answer text around the exact quote; figures are never restated outside it."""
-    quote, span = choose_quote(passage, query)
+    quote, span = choose_quote(passage, query, idf)
     citation = Citation(passage, quote, span, kb_version)
     if query.language == "en":
         figures = "; ".join(dict.fromkeys(m.group().strip() for m in FIGURE_RE.finditer(quote)))

@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("query", nargs="*")
     evaluate = commands.add_parser("eval", help="score a JSONL question file against the system and baselines")
     evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--failures", action="store_true", help="also list the full system's failures")
     args = parser.parse_args(argv)
     try:
         return {"build": _build, "search": _search, "eval": _eval}[args.command](args)
@@ -83,5 +84,5 @@ def _eval(args) -> int:
     from .evaluation import report
     from .kb import KnowledgeBase
 
-    print(report(KnowledgeBase.open(args.kb), args.file))
+    print(report(KnowledgeBase.open(args.kb), args.file, show_failures=args.failures))
     return 0

@@ -44,6 +44,7 @@ def score(kb, questions: list[Question], mode: str = "hybrid") -> dict:
         ranks = [i for i, h in enumerate(answer.hits) if any(g in h.passage.text for g in q.gold)]
         quote = answer.citation.quote if answer.citation else ""
         rows.append({"q": q, "rank": ranks[0] if ranks else None, "abstained": answer.abstained,
+                     "reason": answer.reason, "quote": quote,
                      "correct": (not answer.abstained and any(g in quote for g in q.gold)) if q.gold
                      else answer.abstained})
     return summarize(rows)
@@ -71,7 +72,7 @@ def summarize(rows: list[dict]) -> dict:
     }
 
 
-def report(kb, path: Path | str) -> str:
+def report(kb, path: Path | str, show_failures: bool = False) -> str:
     """The side-by-side table printed by `python -m knowledge eval`."""
     questions = load_questions(path)
     results = {mode: score(kb, questions, mode) for mode, _ in SYSTEMS}
@@ -81,4 +82,10 @@ def report(kb, path: Path | str) -> str:
              f"{'metric':<18}" + "".join(f"{label:>14}" for _, label in SYSTEMS)]
     for metric in metrics:
         lines.append(f"{metric:<18}" + "".join(f"{results[mode][metric]:>14.3f}" for mode, _ in SYSTEMS))
+    if show_failures:
+        lines.append("failures of the full system:")
+        for r in first["failures"]:
+            got = f"abstained ({r['reason']})" if r["abstained"] else f"quoted {r['quote'][:50]}"
+            context = f" [after: {r['q'].context}]" if r["q"].context else ""
+            lines.append(f"  {r['q'].question}{context} -> {got}; gold {r['q'].gold[:1]}, rank {r['rank']}")
     return "\n".join(lines)

@@ -129,15 +129,15 @@ class KnowledgeBase:
 
     def search(self, query: str, k: int = 5, context: str | None = None, mode: str = "hybrid") -> list[Hit]:
         """The k best passages for a question, best first, with fused scores."""
-        return self._search(query, k, context, mode)[1]
+        return self._search(query, k, context, mode)[2]
 
     def answer(self, query: str, context: str | None = None, mode: str = "hybrid") -> Answer:
         """An extractive, cited answer — or an abstention saying the report does not answer."""
-        analyzed, hits, ranking = self._search(query, 5, context, mode)
-        verdict = decide(self, analyzed, hits, ranking)
+        analyzed, previous, hits, ranking = self._search(query, 5, context, mode)
+        verdict = decide(self, analyzed, hits, ranking, previous)
         if verdict.abstain:
             return abstain(analyzed, verdict.reason, hits)
-        answer = compose(analyzed, hits[0].passage, self.version)
+        answer = compose(analyzed, hits[0].passage, self.version, self.retriever.lexical.idf)
         answer.hits = hits
         return answer
 
@@ -147,7 +147,7 @@ class KnowledgeBase:
         ranking = self.retriever.rank(analyzed, previous, mode)
         order = ranking.order()[: max(1, min(int(k), len(self.passages)))]
         hits = [Hit(self.passages[i], float(ranking.fused[i])) for i in order]
-        return analyzed, hits, ranking
+        return analyzed, previous, hits, ranking
 
     def warm_up(self) -> float:
         """Load the models now (servers call this at start); returns the seconds it took."""

@@ -1,6 +1,7 @@
 """BM25 over jieba tokens (plus CJK bigrams) with the report's own terms in the user dictionary."""
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -55,9 +56,19 @@ class LexicalIndex:
     def __init__(self, documents: list[str]) -> None:
         import bm25s
 
+        corpus = [tokens(d) for d in documents]
         self._bm25 = bm25s.BM25()
-        self._bm25.index([tokens(d) for d in documents], show_progress=False)
+        self._bm25.index(corpus, show_progress=False)
         self.size = len(documents)
+        self._df: dict[str, int] = {}
+        for doc in corpus:
+            for token in set(doc):
+                self._df[token] = self._df.get(token, 0) + 1
+
+    def idf(self, token: str) -> float:
+        """How telling a token is across the passages (0 for tokens the report never uses)."""
+        df = self._df.get(token, 0)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for `query` (zeros when no token is known)."""

@@ -60,7 +60,7 @@ class SynonymTable:
         found: list[str] = []
         for phrase, targets in self.entries:
             if phrase.isascii():
-                hit = re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered)
+                hit = re.search(rf"(?<![a-z]){re.escape(phrase)}(?:e?s)?(?![a-z])", lowered)
             else:
                 hit = phrase in lowered
             if hit:

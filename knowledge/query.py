@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
@@ -15,6 +16,7 @@ MEANINGFUL_RE = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 # English words for the kind of place a pinyin name denotes, so "Shengpu Bridge" finds 胜浦大桥.
 PLACE_SUFFIXES = ("九年一贯制学校", "实验小学", "大桥", "大道", "老街", "古村", "医院", "北路", "南路", "路", "湖", "山", "岛", "桥", "湾", "村", "街", "庵")
 TYPO_LENGTHS = (3, 4, 5)
+QUANTITY_RE = re.compile(r"多少|几[个条家所处张辆套户项亩座万千百]?|数量|规模|比例|比重|占比|how many|how much|number of|percent|target|goal")
 
 
 @dataclass
@@ -30,6 +32,11 @@ class Query:
     def search_text(self) -> str:
         """The normalized question plus the report terms it implies."""
         return " ".join([self.text, *self.expansions])
+
+    @property
+    def asks_quantity(self) -> bool:
+        """Whether the question asks for an amount (多少, 几个, how many …)."""
+        return bool(QUANTITY_RE.search(self.text.lower()))
 
     def content_words(self) -> list[str]:
         """Topic words of the question itself (no expansions)."""
@@ -51,7 +58,7 @@ class QueryAnalyzer:
     def __init__(self, report_texts: list[str], synonym_paths: list[Path] | None = None) -> None:
         self.synonyms = SynonymTable.load(*(synonym_paths or default_synonym_paths()))
         self.report = "\n".join(report_texts)
-        self.terms = _user_terms()
+        self.terms = [t for t in _user_terms() if t in self.report]
         self._typo_keys = self._index_ngrams()
         self._pinyin = _pinyin_names(self.terms)
 
@@ -77,6 +84,10 @@ class QueryAnalyzer:
 
     def _index_ngrams(self) -> dict[str, set[str]]:
         keys: dict[str, set[str]] = {}
+        for term in self.terms:  # two-character typos are checked against the report's own terms only
+            if len(term) == 2:
+                for j in range(2):
+                    keys.setdefault(term[:j] + "?" + term[j + 1:], set()).add(term)
         for run in CJK_RUN_RE.findall(self.report):
             for n in TYPO_LENGTHS:
                 for i in range(len(run) - n + 1):
@@ -86,17 +97,17 @@ class QueryAnalyzer:
         return keys
 
     def _typo_fixes(self, text: str) -> list[str]:
-        """Report n-grams one character away from an n-gram of the question that the report lacks (充电庄 → 充电桩)."""
+        """Report n-grams that differ from an n-gram of the question the report lacks by one homophone
+        (充电庄 → 充电桩, 养老窗位 → 养老床位, 光付 → 光福): the typos a pinyin keyboard makes."""
         fixes: list[str] = []
         for run in CJK_RUN_RE.findall(text):
-            for n in TYPO_LENGTHS:
+            for n in (2, *TYPO_LENGTHS):
                 for i in range(len(run) - n + 1):
                     gram = run[i:i + n]
                     if gram in self.report:
                         continue
-                    candidates = set()
-                    for j in range(1, n - 1) if n > 3 else range(n):
-                        candidates |= self._typo_keys.get(gram[:j] + "?" + gram[j + 1:], set())
+                    candidates = {c for j in range(n) for c in self._typo_keys.get(gram[:j] + "?" + gram[j + 1:], ())
+                                  if _sound(c[j]) == _sound(gram[j])}
                     if len(candidates) == 1:
                         fixes.extend(candidates)
         return fixes
@@ -106,6 +117,13 @@ class QueryAnalyzer:
             return []
         squashed = re.sub(r"[^a-z]", "", text.lower())
         return [term for name, term in self._pinyin if name in squashed]
+
+
+@lru_cache(maxsize=4096)
+def _sound(char: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(char)[0]
 
 
 def _user_terms() -> list[str]:
@@ -125,6 +143,7 @@ def _pinyin_names(terms: list[str]) -> list[tuple[str, str]]:
             continue
         name = next((term[: -len(s)] for s in PLACE_SUFFIXES if term.endswith(s) and len(term) > len(s) + 1), term)
         pinyin = "".join(lazy_pinyin(name))
-        if len(pinyin) >= 5:  # shorter syllable runs occur inside ordinary English words
+        # Short syllable runs occur inside ordinary English words; the district's own name says nothing.
+        if len(pinyin) >= 5 and pinyin not in ("wuzhong", "suzhou"):
             names.append((pinyin, term))
     return names

@@ -1,6 +1,7 @@
 """Hybrid retrieval: BM25 over the report's words fused with dense similarity, per question language."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ DENSE_WEIGHT = 1.5
 # A follow-up's own words count fully; the previous question only steers ties toward its topic.
 CONTEXT_WEIGHT = 0.5
 MODES = ("hybrid", "lexical", "dense")
+QUANTITY_BONUS = 0.1
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Retriever:
         self.passages = passages
         self.lexical = lexical
         self.dense = dense  # language -> (index, encoder)
+        self._has_figure = np.array([bool(re.search(r"\d", p.text)) for p in passages], dtype=np.float32)
 
     def rank(self, query: Query, context: Query | None = None, mode: str = "hybrid") -> Ranking:
         """Fused ranking of all passages; `context` (the previous question) steers follow-ups.
@@ -64,4 +67,6 @@ class Retriever:
             fused = dense
         else:
             fused = lexical_norm + DENSE_WEIGHT * (dense - dense.max())
+        if query.asks_quantity:  # "how many" is answered by a passage that states a figure
+            fused = fused + QUANTITY_BONUS * self._has_figure
         return Ranking(fused, lexical, dense)
