@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .answers import Hit
+from .lexical import nouns
 from .query import Query
 from .retrieval import Ranking
 
@@ -22,6 +23,7 @@ DATA_DIR = Path(__file__).parent / "data"
 # English questions rarely share a glossary term with a wrong paragraph, but when none maps at all,
 # only a clear multilingual-USE match may answer (measured on the dev set's English questions).
 ENGLISH_DENSE_MIN = 0.20
+SHORT_QUESTION_WORDS = 4
 REASONS = {
     "price": "报告只写年度目标和任务，不含价格、收费或票价。",
     "schedule": "报告不含具体日期、时刻或开放时间。",
@@ -85,6 +87,24 @@ def gather(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     return Evidence(float(ranking.lexical[top.order]), float(ranking.dense[top.order]), matched)
 
 
+def unknown_topic(kb, query: Query, evidence: Evidence) -> str | None:
+    """In a short, weakly matched question, a noun the report never uses (not even in part) and no synonym
+    explains is its topic: 区长, 利率, 餐厅. Long questions carry personal context full of such nouns."""
+    if query.language != "zh" or len(query.content_words()) > SHORT_QUESTION_WORDS or len(set(evidence.matched)) > 1:
+        return None
+    explained = "".join(query.expansions)
+    phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]
+    unknown = []
+    found = nouns(query.text)
+    for noun in found:
+        bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
+        if not (any(b in kb.analyzer.report for b in bigrams) or set(noun) & set(explained)
+                or any(noun in phrase for phrase in phrases)):
+            unknown.append(noun)
+    # Outnumbered unknown nouns are usually filler (多投点); a question mostly about them is out of scope.
+    return unknown[0] if unknown and len(unknown) * 2 > len(found) else None
+
+
 def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query | None = None) -> Verdict:
     """Abstain unless the question asks for something a report states and the top passage covers its topic."""
     evidence = gather(kb, query, hits, ranking, context)
@@ -93,6 +113,9 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
         return Verdict(True, aspect, evidence)
     if not evidence.matched:
         return Verdict(True, "no_match", evidence)
+    unknown = unknown_topic(kb, query, evidence)
+    if unknown:
+        return Verdict(True, f"no_match:{unknown}", evidence)
     mapped = [*query.expansions, *(context.expansions if context else [])]
     if query.language == "en" and not [w for w in evidence.matched if w in mapped] \
             and evidence.dense < ENGLISH_DENSE_MIN:
@@ -102,4 +125,7 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
 
 def reason_text(reason: str | None) -> str:
     """The resident-facing explanation of an abstention reason."""
-    return REASONS.get(reason or "", REASONS["no_match"])
+    kind, _, word = (reason or "no_match").partition(":")
+    if kind == "no_match" and word:
+        return f"报告中没有提到「{word}」。"
+    return REASONS.get(kind, REASONS["no_match"])

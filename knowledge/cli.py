@@ -64,9 +64,8 @@ def _search(args) -> int:
 
 def search_record(kb, query: str, k: int = 5) -> dict:
     """The JSON contract shared by the CLI and the web API: query, ranked results, answer or null."""
-    answer = kb.answer(query)
-    hits = kb.search(query, k=k) if k != len(answer.hits) else answer.hits
-    return {"query": query, "results": [h.to_dict() for h in hits], "answer": answer.to_dict()}
+    answer = kb.answer(query, k=k)
+    return {"query": query, "results": [h.to_dict() for h in answer.hits], "answer": answer.to_dict()}
 
 
 def _human(record: dict) -> str:

@@ -131,9 +131,9 @@ class KnowledgeBase:
         """The k best passages for a question, best first, with fused scores."""
         return self._search(query, k, context, mode)[2]
 
-    def answer(self, query: str, context: str | None = None, mode: str = "hybrid") -> Answer:
-        """An extractive, cited answer — or an abstention saying the report does not answer."""
-        analyzed, previous, hits, ranking = self._search(query, 5, context, mode)
+    def answer(self, query: str, context: str | None = None, mode: str = "hybrid", k: int = 5) -> Answer:
+        """An extractive, cited answer — or an abstention saying the report does not answer (`hits`: the k best)."""
+        analyzed, previous, hits, ranking = self._search(query, k, context, mode)
         verdict = decide(self, analyzed, hits, ranking, previous)
         if verdict.abstain:
             return abstain(analyzed, verdict.reason, hits)

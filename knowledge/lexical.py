@@ -15,6 +15,8 @@ USER_DICT = DATA_DIR / "userdict.txt"
 STOPWORDS = DATA_DIR / "stopwords.txt"
 WORD_RE = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+(?:\.\d+)?")
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
+# jieba's tags for common, place, organisation and other proper nouns (not person names: they misfire on 林木).
+NOUN_FLAGS = frozenset({"n", "nz", "ns", "nt", "nl", "ng"})
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +40,21 @@ def words(text: str) -> list[str]:
     text = fold_width(text).lower()
     stop = stopwords()
     return [w for w in _jieba().lcut(text) if WORD_RE.fullmatch(w) and w not in stop]
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_jieba())
+
+
+def nouns(text: str) -> list[str]:
+    """Common nouns of `text` (two characters or more, stopwords dropped): what a short question is about."""
+    text = fold_width(text).lower()
+    stop = stopwords()
+    return [p.word for p in _tagger().lcut(text)
+            if p.flag in NOUN_FLAGS and len(p.word) >= 2 and p.word not in stop and WORD_RE.fullmatch(p.word)]
 
 
 def tokens(text: str) -> list[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -40,6 +41,7 @@ class Retriever:
         self.passages = passages
         self.lexical = lexical
         self.dense = dense  # language -> (index, encoder)
+        self._cached_dense = lru_cache(maxsize=2048)(self._compute_dense)
         self._has_figure = np.array([bool(re.search(r"\d", p.text)) for p in passages], dtype=np.float32)
 
     def rank(self, query: Query, context: Query | None = None, mode: str = "hybrid") -> Ranking:
@@ -55,12 +57,19 @@ class Retriever:
                                      language=query.language, expansions=context.expansions + query.expansions), mode)
         return Ranking(ranking.fused + CONTEXT_WEIGHT * joint.fused, ranking.lexical, ranking.dense)
 
+    def _compute_dense(self, language: str, text: str) -> np.ndarray:
+        index, encoder = self.dense[language]
+        return index.scores(encoder.encode([text])[0])
+
+    def _dense_scores(self, language: str, text: str) -> np.ndarray:
+        # Residents ask the same few questions again and again: remember recent ones.
+        return self._cached_dense(language, text).copy()
+
     def _rank_one(self, query: Query, mode: str) -> Ranking:
         lexical = self.lexical.scores(query.search_text)
         top = float(lexical.max())
         lexical_norm = lexical / top if top > 0 else lexical
-        index, encoder = self.dense.get(query.language) or self.dense["zh"]
-        dense = index.scores(encoder.encode([query.search_text])[0])
+        dense = self._dense_scores(query.language if query.language in self.dense else "zh", query.search_text)
         if mode == "lexical":
             fused = lexical_norm + 1e-3 * dense  # dense only orders passages BM25 cannot tell apart
         elif mode == "dense":
