@@ -24,18 +24,6 @@ DATA_DIR = Path(__file__).parent / "data"
 # only a clear multilingual-USE match may answer (measured on the dev set's English questions).
 ENGLISH_DENSE_MIN = 0.20
 SHORT_QUESTION_WORDS = 4
-REASONS = {
-    "price": "报告只写年度目标和任务，不含价格、收费或票价。",
-    "schedule": "报告不含具体日期、时刻或开放时间。",
-    "procedure": "报告不含申请、报名或办理的流程。",
-    "contact": "报告不含电话、地址等联系方式。",
-    "entitlement": "报告不含个人待遇或补贴的具体标准。",
-    "weather": "报告不含天气等实时信息。",
-    "elsewhere": "报告只涉及吴中区，不含其他地区的安排。",
-    "personal": "报告不涉及个人情况的审核。",
-    "past": "报告只写今年的目标任务，不含往年统计数据。",
-    "no_match": "报告中没有与问题相关的内容。",
-}
 
 
 @dataclass
@@ -121,11 +109,3 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
             and evidence.dense < ENGLISH_DENSE_MIN:
         return Verdict(True, "no_match", evidence)
     return Verdict(False, None, evidence)
-
-
-def reason_text(reason: str | None) -> str:
-    """The resident-facing explanation of an abstention reason."""
-    kind, _, word = (reason or "no_match").partition(":")
-    if kind == "no_match" and word:
-        return f"报告中没有提到「{word}」。"
-    return REASONS.get(kind, REASONS["no_match"])

@@ -9,10 +9,22 @@ from .query import Query
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|[万亿]?[个张条辆户家人套亩所座处宗项次元年天名件种位期]|万人次|万人|亿元|万元|美元)?")
-ABSTAIN_ZH = "报告中没有找到相关内容。"
-ABSTAIN_EN = "The report does not cover this."
+ABSTAIN_ZH = "报告中没有找到相关内容："
+ABSTAIN_EN = "The report does not cover this"
 HOTLINE_ZH = "如需进一步了解，请拨打12345政务服务便民热线，或查看吴中区人民政府官网。"
 HOTLINE_EN = "For details, please call the 12345 government service hotline or see the Wuzhong district government website."
+REASONS = {
+    "price": ("报告只写年度目标和任务，不含价格、收费或票价。", "the report sets yearly goals and gives no prices or fees."),
+    "schedule": ("报告不含具体日期、时刻或开放时间。", "the report gives no dates, timetables or opening hours."),
+    "procedure": ("报告不含申请、报名或办理的流程。", "the report does not describe how to apply or register."),
+    "contact": ("报告不含电话、地址等联系方式。", "the report gives no phone numbers or addresses."),
+    "entitlement": ("报告不含个人待遇或补贴的具体标准。", "the report gives no individual benefit amounts."),
+    "weather": ("报告不含天气等实时信息。", "the report has no weather or other live information."),
+    "elsewhere": ("报告只涉及吴中区，不含其他地区的安排。", "the report covers Wuzhong district only."),
+    "personal": ("报告不涉及个人情况的审核。", "the report cannot decide individual cases."),
+    "past": ("报告只写今年的目标任务，不含往年统计数据。", "the report sets this year's goals and gives no past statistics."),
+    "no_match": ("报告里没有与这个问题对应的段落。", "nothing in the report matches the question."),
+}
 PART_NAMES = "一二三四五六七八九十"
 FIGURE_PREFERENCE = 1.5
 PART_NAMES_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -107,11 +119,21 @@ def compose(query: Query, passage: Passage, kb_version: str, idf) -> Answer:
 
 def abstain(query: Query, reason: str, hits: list[Hit]) -> Answer:
     """Say the report does not answer, and where to ask instead."""
+    explanation = reason_text(reason, query.language)
     if query.language == "en":
-        text = f"{ABSTAIN_EN} {HOTLINE_EN}"
+        text = f"{ABSTAIN_EN}: {explanation} {HOTLINE_EN}"
     else:
-        text = f"{ABSTAIN_ZH}{HOTLINE_ZH}"
+        text = f"{ABSTAIN_ZH}{explanation}{HOTLINE_ZH}"
     return Answer(query.raw, text, query.language, None, reason, hits)
+
+
+def reason_text(reason: str | None, language: str = "zh") -> str:
+    """The resident-facing explanation of an abstention reason ('no_match:区长' names the missing topic)."""
+    kind, _, word = (reason or "no_match").partition(":")
+    if kind == "no_match" and word:
+        return f"报告中没有提到「{word}」。" if language == "zh" else f"the report does not mention 「{word}」."
+    zh, en = REASONS.get(kind, REASONS["no_match"])
+    return zh if language == "zh" else en
 
 
 def part_name_zh(passage: Passage) -> str:
