@@ -57,6 +57,10 @@ class Retriever:
                                      language=query.language, expansions=context.expansions + query.expansions), mode)
         return Ranking(ranking.fused + CONTEXT_WEIGHT * joint.fused, ranking.lexical, ranking.dense)
 
+    def clear_cache(self) -> None:
+        """Forget remembered query embeddings (benchmarks measure uncached questions)."""
+        self._cached_dense.cache_clear()
+
     def _compute_dense(self, language: str, text: str) -> np.ndarray:
         index, encoder = self.dense[language]
         return index.scores(encoder.encode([text])[0])
