@@ -1,0 +1,24 @@
+"""`/admin`: operators' area (user management and knowledge updates come in a later issue)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from flask import render_template
+from flask_login import login_required
+
+from .auth import LogoutForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.after_request
+def _no_framing(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """Placeholder page for the administration issue."""
+    return render_template("admin/index.html", logout_form=LogoutForm())
