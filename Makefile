@@ -55,7 +55,9 @@ $(RASA_MODEL): $(RASA_VENV)/.installed $(RASA_INPUTS)
 	@touch $@
 
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei fonts-noto-color-emoji >/dev/null; }
+	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-wqy-microhei fonts-noto-color-emoji >/dev/null; fi
 
 run: venvs kb rasa-model
 	$(PY) scripts/services.py start
