@@ -24,3 +24,13 @@ def kb(kb_dir):
     from knowledge import KnowledgeBase
 
     return KnowledgeBase.open(kb_dir)
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(kb_dir, tmp_path_factory):
+    """A real action server + Rasa server (trained model, temp tracker and app DBs) on free ports, once per session."""
+    from tests.stack import start_stack
+
+    stack = start_stack(kb_dir, tmp_path_factory.mktemp("rasa_stack"))
+    yield stack
+    stack.stop()

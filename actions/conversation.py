@@ -1,0 +1,102 @@
+"""Read what the resident said so far out of a rasa_sdk Tracker."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from knowledge.language import detect_language
+
+# Button payloads (`/ask_report{"topic":"school"}`) come back as the message text.
+PAYLOAD_PREFIX = "/"
+# Turns that are not questions: skipped when looking for "the question" of a conversation.
+NON_QUESTION_INTENTS = {
+    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "ask_capabilities",
+    "request_human", "ask_source", "ask_vague",
+}
+# 「那站点呢？」「还有吗」「And parking?」: words that lean on the previous question.
+_ELLIPTICAL_ZH = re.compile(r"^(那|那么|还有|另外|其他|然后)|呢[?？。!！\s]*$")
+_ELLIPTICAL_EN = re.compile(r"^\s*(and|what about|how about|what else|anything else|also)\b", re.I)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+TRANSCRIPT_TURNS = 60
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The text of the resident's latest message (a button payload stays as sent)."""
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def is_payload(text: str) -> bool:
+    """True for a button payload such as `/ask_report{"topic":"school"}`."""
+    return text.startswith(PAYLOAD_PREFIX)
+
+
+def latest_intent(tracker: Tracker) -> tuple[str, float]:
+    """Name and confidence of the latest message's intent."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name") or "", float(intent.get("confidence") or 0.0)
+
+
+def latest_entity(tracker: Tracker, entity: str) -> str | None:
+    """The value of `entity` in the latest message, if NLU or the payload gave one."""
+    return next(tracker.get_latest_entity_values(entity), None)
+
+
+def language_of(text: str) -> str | None:
+    """'en' or 'zh' for a resident's message; None when it tells nothing (a payload, digits, emoji)."""
+    if not text or is_payload(text):
+        return None
+    if _CJK.search(text):
+        return detect_language(text)
+    # 「Hello」「thanks」: one Latin word and no Chinese is English, below detect_language's two-word bar.
+    return "en" if _LATIN.search(text) else None
+
+
+def reply_language(tracker: Tracker) -> str:
+    """The language of the latest message; otherwise the conversation's (`language` slot), else Chinese."""
+    return language_of(latest_text(tracker)) or tracker.get_slot("language") or "zh"
+
+
+def looks_elliptical(text: str) -> bool:
+    """True for a message that only makes sense with the previous question (「那站点呢？」)."""
+    text = text.strip()
+    return bool(_ELLIPTICAL_ZH.search(text) or _ELLIPTICAL_EN.search(text))
+
+
+def transcript(tracker: Tracker, limit: int = TRANSCRIPT_TURNS) -> list[dict[str, Any]]:
+    """The conversation's user and bot messages, oldest first: [{"role", "text", "time"}]."""
+    turns = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind in ("user", "bot") and event.get("text"):
+            turns.append({"role": kind, "text": event["text"], "time": event.get("timestamp")})
+    return turns[-limit:]
+
+
+def shown_citations(tracker: Tracker) -> list[dict[str, Any]]:
+    """Citations the assistant sent in this conversation, without repeats, oldest first."""
+    seen, citations = set(), []
+    for event in tracker.events:
+        if event.get("event") != "bot":
+            continue
+        custom = (event.get("data") or {}).get("custom") or {}
+        citation = custom.get("citation") if isinstance(custom, dict) else None
+        if citation and citation.get("passage_id") not in seen:
+            seen.add(citation.get("passage_id"))
+            citations.append(
+                {key: citation.get(key) for key in ("passage_id", "section", "title", "quote", "kb_version")}
+            )
+    return citations
+
+
+def last_question(tracker: Tracker) -> str:
+    """The resident's latest real question before this turn (for a handoff record)."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(user_events[:-1] if len(user_events) > 1 else []):
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        text = event.get("text") or ""
+        if intent not in NON_QUESTION_INTENTS and text and not is_payload(text):
+            return text
+    return tracker.get_slot("last_question") or ""

@@ -1,0 +1,34 @@
+"""Hand the conversation to the 12345 hotline staff and record it for the staff console."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from .conversation import last_question, latest_intent, reply_language, shown_citations, transcript
+from .replies import say
+from .storage import save_handoff
+
+
+class ActionHandoff(Action):
+    """「转人工」: give the hotline and office hours, record question, transcript and cited passages."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        language = reply_language(tracker)
+        intent, _ = latest_intent(tracker)
+        # "Yes" to the offer after an abstention vs. asking for a person outright.
+        reason = "after_abstention" if intent == "affirm" else "resident_request"
+        ticket = save_handoff(
+            tracker.sender_id, last_question(tracker), transcript(tracker), shown_citations(tracker), reason
+        )
+        if ticket is None:
+            # Nothing recorded: the resident must call, so the hotline comes first.
+            dispatcher.utter_message(text=say("handoff_unrecorded", language))
+        else:
+            dispatcher.utter_message(text=say("handoff", language, ticket=f"#{ticket}"))
+        return [SlotSet("outcome", "handed_off")]
