@@ -10,11 +10,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import EmptyQueryError, KnowledgeError, PassageNotFoundError, QueryTooLongError
+from knowledge.abstention import asks_unanswerable
 
 from .conversation import is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language
 from .knowledge_action import KnowledgeAction
 from .replies import HOTLINE, TOPIC_QUESTIONS, say
-from .scope import asks_for_service
 from .storage import save_unanswered
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class ActionAnswerReport(KnowledgeAction):
             return self._answer_topic(dispatcher, tracker, language)
         context = self._context_for(tracker, text)
         # 「那要多少钱？」 after 「暑托班开多少个？」: a fee of what was just answered is never in the report.
-        if context is not None and asks_for_service(text):
+        if context is not None and asks_unanswerable(text):
             return self.abstain(dispatcher, tracker, "", language, text, "service_request")
         return self.answer(dispatcher, tracker, text, context, language)
 
@@ -133,7 +133,7 @@ class ActionOutOfScope(ActionAnswerReport):
 
     Measured on tests/data/dev.jsonl: declining on the NLU intent alone wrongly declined report questions
     told as personal stories (false abstention 0.006 -> 0.045); NLU near-certainty plus a request for a
-    procedure, fee or hours (actions/scope.py) declines none of them and catches what retrieval misses.
+    procedure, fee or hours (knowledge/data/unanswerable.tsv) declines none of them and catches what retrieval misses.
     """
 
     # NLU confidence from which a service request is declined without consulting the report.
@@ -145,7 +145,7 @@ class ActionOutOfScope(ActionAnswerReport):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = latest_text(tracker).strip()
         _, confidence = latest_intent(tracker)
-        if confidence >= self.decline_confidence and asks_for_service(text):
+        if confidence >= self.decline_confidence and asks_unanswerable(text):
             language = reply_language(tracker)
             return self.abstain(dispatcher, tracker, "", language, text, "service_request")
         return super().run(dispatcher, tracker, domain)

@@ -64,6 +64,13 @@ def unanswerable_aspect(text: str) -> str | None:
     return next((aspect for aspect, pattern in _aspects(extra) if pattern.search(lowered)), None)
 
 
+def asks_unanswerable(question: str) -> str | None:
+    """For any raw question (Traditional, full-width, English): the kind of detail no work report gives, if any."""
+    from .normalize import normalize_query
+
+    return unanswerable_aspect(normalize_query(question))
+
+
 def gather(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query | None = None) -> Evidence:
     """Topic words of the question (or of the question it follows up) found in the top passage's paragraph."""
     top = hits[0].passage
