@@ -1,20 +1,16 @@
 """`/admin`: operators' area (user management and knowledge updates come in a later issue)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint
 from flask import render_template
 from flask_login import login_required
 
-from .auth import LogoutForm
+from .auth import LogoutForm, private_page_headers
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@bp.after_request
-def _no_framing(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
+bp.after_request(private_page_headers)
 
 
 @bp.get("/")

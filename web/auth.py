@@ -138,3 +138,10 @@ def create_user_command(name: str, password: str | None, role: str, reset: bool)
 def init_app(app: Flask) -> None:
     """Register the CLI command."""
     app.cli.add_command(create_user_command)
+
+
+def private_page_headers(response):
+    """Staff and admin pages show residents' questions: never cache them, never let another site frame them."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from . import store
 from .api import MAX_K, check_question
-from .auth import HandoffStatusForm, LoginForm, LogoutForm, authenticate
+from .auth import HandoffStatusForm, LoginForm, LogoutForm, authenticate, private_page_headers
 from .errors import ApiError
 from .resources import db_path, get_kb
 from .search import sections, staff_payload
@@ -16,12 +16,7 @@ from .search import sections, staff_payload
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
-@bp.after_request
-def _no_framing(response: Response) -> Response:
-    # Staff pages show residents' questions: never cache them, never let another site frame them.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
+bp.after_request(private_page_headers)
 
 
 def _safe_next(target: str | None) -> str:
