@@ -15,7 +15,7 @@ RASA_MODEL := models/wuzhong.tar.gz
 RASA_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/jieba_userdict -type f 2>/dev/null)
 KB_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*)
 
-.PHONY: help run stop status test venvs kb rasa-model chromium bench clean
+.PHONY: help run stop status test venvs kb rasa-model chromium postgresql migrate bench clean
 
 help:
 	@echo "make run   - set up everything needed and start the assistant (prints the URL)"
@@ -41,10 +41,14 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 	$(RASA_VENV)/bin/python -m pip install -q -r requirements-rasa.txt
 	@touch $@
 
-kb: $(KB_DIR)/manifest.json
+kb: $(KB_DIR)/.built
 
-$(KB_DIR)/manifest.json: $(VENV)/.installed $(KB_INPUTS)
+# The knowledge base is a library of versions (knowledge/library.py). The build publishes knowledge/sources/ into an
+# empty library and, after a knowledge code change, rebuilds the LIVE documents (operators' publishes survive) beside
+# the running version and switches atomically; a no-op otherwise. The stamp only tells make it ran.
+$(KB_DIR)/.built: $(VENV)/.installed $(KB_INPUTS)
 	$(PY) -m knowledge build --out $(KB_DIR)
+	@touch $@
 
 rasa-model: $(RASA_MODEL)
 
@@ -59,7 +63,11 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    chromium fonts-wqy-microhei fonts-noto-color-emoji >/dev/null; fi
 
-run: venvs kb rasa-model
+# The app database (SQLite under instance/, or $$WUZHONG_DATABASE_URL) to the newest Alembic revision.
+migrate: venvs
+	$(PY) -m records upgrade
+
+run: venvs kb rasa-model migrate
 	$(PY) scripts/services.py start
 
 stop:
@@ -68,7 +76,12 @@ stop:
 status:
 	$(PY) scripts/services.py status
 
-test: venvs rasa-model chromium
+# The records tests also run against a real PostgreSQL server (Debian's package) that the test session starts.
+postgresql:
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi
+
+test: venvs rasa-model chromium postgresql
 	$(PY) -m pytest
 
 bench: venvs kb

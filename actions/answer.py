@@ -1,4 +1,4 @@
-"""Answer from the report with a cited passage, abstain when it has no answer, show the source."""
+"""Answer from the report with a cited passage, or show the knowledge layer's verdict; show the source."""
 from __future__ import annotations
 
 import json
@@ -10,59 +10,33 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import EmptyQueryError, KnowledgeError, PassageNotFoundError, QueryTooLongError
-from knowledge.abstention import asks_unanswerable
 
-from .conversation import is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language
+from .conversation import is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language, \
+    unclear_language, without_personal_data
 from .knowledge_action import KnowledgeAction
-from .replies import HOTLINE, TOPIC_QUESTIONS, say
-from .storage import save_unanswered
+from .replies import TOPIC_QUESTIONS, say
+from .verdicts import display_for, show_verdict
 
 logger = logging.getLogger(__name__)
 
 
-def handoff_buttons(language: str) -> list[dict[str, str]]:
-    """The two answers to "shall I pass you to a person?" as buttons."""
-    if language == "en":
-        return [{"title": "Talk to a person", "payload": "/request_human"}, {"title": "No, thanks", "payload": "/deny"}]
-    return [{"title": "转人工", "payload": "/request_human"}, {"title": "不用了", "payload": "/deny"}]
-
-
-def abstain(
-    dispatcher: CollectingDispatcher, tracker: Tracker, lead: str, language: str, question: str, reason: str
-) -> list[EventType]:
-    """Say the report does not cover it, point to 12345 and the district site, record the question."""
-    lead = lead.strip()
-    # The knowledge layer's abstention already names the hotline; then only the offer is added.
-    suffix = say("offer_handoff" if HOTLINE in lead else "abstain_suffix", language)
-    text = f"{lead}\n{suffix}" if lead else suffix
-    dispatcher.utter_message(text=text, buttons=handoff_buttons(language))
-    save_unanswered(tracker.sender_id, question, reason)
-    # No citation survives a non-answer: 「出处？」 now says there is none.
-    return [SlotSet("outcome", "abstained"), SlotSet("last_passage", None), SlotSet("last_citation", None)]
-
-
 class ActionAnswerReport(KnowledgeAction):
-    """Answer the latest question (with the previous one as context for a follow-up) from the report."""
+    """Every message that may be about the report, whatever intent NLU gave it: the knowledge layer judges it.
+
+    NLU's `out_of_scope` and `nlu_fallback` come here too, so the intent model never decides whether a
+    report question is answered; the knowledge layer's one verdict is shown as one message.
+    """
 
     def name(self) -> str:
         return "action_answer_report"
-
-    def abstain(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, lead: str, language: str, question: str, reason: str
-    ) -> list[EventType]:
-        """The knowledge layer found no answer: its own words, the hotline, the offer of a person."""
-        return abstain(dispatcher, tracker, lead, language, question, reason)
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = reply_language(tracker)
         text = latest_text(tracker).strip()
         if is_payload(text):
             return self._answer_topic(dispatcher, tracker, language)
-        context = self._context_for(tracker, text)
-        # 「那要多少钱？」 after 「暑托班开多少个？」: a fee of what was just answered is never in the report.
-        if context is not None and asks_unanswerable(text):
-            return self.abstain(dispatcher, tracker, "", language, text, "service_request")
-        return self.answer(dispatcher, tracker, text, context, language)
+        question = without_personal_data(text)
+        return self.answer(dispatcher, tracker, question, self._context_for(tracker, question), language)
 
     @staticmethod
     def _context_for(tracker: Tracker, text: str) -> str | None:
@@ -90,21 +64,31 @@ class ActionAnswerReport(KnowledgeAction):
         language: str,
         topic: str | None = None,
     ) -> list[EventType]:
-        """Ask the knowledge layer; utter the answer and its citation, or abstain."""
+        """Ask the knowledge layer; utter the answer and its citation, or its verdict."""
         try:
             answer = self.knowledge_base.answer(question, context=context)
         except QueryTooLongError as error:
             dispatcher.utter_message(text=say("query_too_long", language, error=error, length=error.length, limit=error.limit))
             return []
-        except EmptyQueryError as error:
-            dispatcher.utter_message(text=say("empty_query", language, error=error))
-            return []
+        except EmptyQueryError:
+            # Only emoji or punctuation: nothing to search for, so ask what they would like to know.
+            return show_verdict(dispatcher, tracker, "", "unclear", unclear_language(tracker), question)
         except KnowledgeError:
             logger.exception("knowledge base failed on %r", question)
-            return abstain(dispatcher, tracker, say("kb_unavailable", language), language, question, "kb_error")
+            return show_verdict(dispatcher, tracker, say("kb_unavailable", language), "kb_error", language, question)
 
         if answer.abstained or answer.citation is None:
-            return self.abstain(dispatcher, tracker, answer.text, language, question, answer.reason or "not_in_report")
+            reason = answer.reason or "no_match"
+            text = answer.text
+            if display_for(reason).conversation_language:
+                language = unclear_language(tracker)
+                # The knowledge layer worded it in the language it guessed; show_verdict words it in this one.
+                text = text if getattr(answer, "language", language) == language else ""
+            events = show_verdict(dispatcher, tracker, text, reason, language, question)
+            if context is None and display_for(reason).record:
+                # A question the report leaves open is still what 「那…呢？」 leans on next.
+                events.append(SlotSet("last_question", question))
+            return events
         return utter_answer(dispatcher, answer, question, context, topic)
 
 
@@ -128,35 +112,6 @@ def utter_answer(
     return events
 
 
-class ActionOutOfScope(ActionAnswerReport):
-    """NLU thinks the report does not cover it: decline a service request, otherwise let the report judge.
-
-    Measured on tests/data/dev.jsonl: declining on the NLU intent alone wrongly declined report questions
-    told as personal stories (false abstention 0.006 -> 0.045); NLU near-certainty plus a request for a
-    procedure, fee or hours (knowledge/data/unanswerable.tsv) declines none of them and catches what retrieval misses.
-    """
-
-    # NLU confidence from which a service request is declined without consulting the report.
-    decline_confidence = 0.95
-
-    def name(self) -> str:
-        return "action_out_of_scope"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        text = latest_text(tracker).strip()
-        _, confidence = latest_intent(tracker)
-        if confidence >= self.decline_confidence and asks_unanswerable(text):
-            language = reply_language(tracker)
-            return self.abstain(dispatcher, tracker, "", language, text, "service_request")
-        return super().run(dispatcher, tracker, domain)
-
-    def abstain(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, lead: str, language: str, question: str, reason: str
-    ) -> list[EventType]:
-        """Say what the report covers instead of a bare "not found", then the hotline."""
-        return abstain(dispatcher, tracker, say("out_of_scope", language), language, question, f"out_of_scope:{reason}")
-
-
 class ActionShowSource(KnowledgeAction):
     """Show the whole passage behind the last answer, with its section and paragraph title."""
 
@@ -173,7 +128,7 @@ class ActionShowSource(KnowledgeAction):
             return utter_answer(dispatcher, answer, text)
         citation = tracker.get_slot("last_citation")
         if not citation:
-            key = "no_source_abstained" if tracker.get_slot("outcome") == "abstained" else "no_source_yet"
+            key = "no_source_abstained" if tracker.get_slot("outcome") in ("abstained", "redirected") else "no_source_yet"
             dispatcher.utter_message(text=say(key, language))
             return []
         fields = {key: citation.get(key) or "" for key in ("document", "section", "title", "text")}

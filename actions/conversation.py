@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from knowledge.language import detect_language
+from records import mask_pii
 
 # Button payloads (`/ask_report{"topic":"school"}`) come back as the message text.
 PAYLOAD_PREFIX = "/"
@@ -21,11 +22,23 @@ _ELLIPTICAL_EN = re.compile(r"^\s*(and|what about|how about|what else|anything e
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 TRANSCRIPT_TURNS = 60
+# Personal data a resident volunteers (「我电话139****1111，…」), once masked, with the words that name it:
+# it is no part of the question, so neither the knowledge layer nor the reply ever sees it.
+_PERSONAL_DATA = re.compile(
+    r"((我的?|本人的?)?(手机号码?|手机|电话号码?|电话|座机|身份证号码?|身份证|证件号码?|银行卡号?|卡号|号码|联系方式)(是|为|:|：)?"
+    r"|\b(my |the )?(phone|mobile|telephone|tel|cell|id card|id)( number| no\.?)?( is|:)?)?"
+    r"\s*[0-9Xx-]*\*{3,}[0-9Xx-]*[，,；;。.\s]*", re.I)
 
 
 def latest_text(tracker: Tracker) -> str:
     """The text of the resident's latest message (a button payload stays as sent)."""
     return (tracker.latest_message or {}).get("text") or ""
+
+
+def without_personal_data(text: str) -> str:
+    """The question without the phone, ID or card numbers (masked first) a resident put in it."""
+    masked = mask_pii(text)
+    return _PERSONAL_DATA.sub("", masked).strip(" ，,；;。") or masked
 
 
 def is_payload(text: str) -> bool:
@@ -57,6 +70,20 @@ def language_of(text: str) -> str | None:
 def reply_language(tracker: Tracker) -> str:
     """The language of the latest message; otherwise the conversation's (`language` slot), else Chinese."""
     return language_of(latest_text(tracker)) or tracker.get_slot("language") or "zh"
+
+
+def earlier_language(tracker: Tracker) -> str | None:
+    """The language of the resident's last message before this one that showed one, if any."""
+    user_texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return next((lang for lang in map(language_of, reversed(user_texts[:-1])) if lang), None)
+
+
+def unclear_language(tracker: Tracker) -> str:
+    """Language for a reply to nonsense: 「qwertyuiop」 or 「👍」 carry none, so the conversation's so far."""
+    text = latest_text(tracker)
+    if _CJK.search(text) or len(_LATIN.findall(text)) >= 2:
+        return reply_language(tracker)
+    return earlier_language(tracker) or "zh"
 
 
 def looks_elliptical(text: str) -> bool:

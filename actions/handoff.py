@@ -7,9 +7,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .conversation import last_question, latest_intent, reply_language, shown_citations, transcript
+from .conversation import last_question, latest_intent, latest_text, reply_language, shown_citations, \
+    transcript, unclear_language
+from .knowledge_action import KnowledgeAction
 from .replies import say
 from .storage import save_handoff
+from .verdicts import show_verdict
 
 
 class ActionHandoff(Action):
@@ -32,3 +35,24 @@ class ActionHandoff(Action):
         else:
             dispatcher.utter_message(text=say("handoff", language, ticket=f"#{ticket}"))
         return [SlotSet("outcome", "handed_off")]
+
+
+class ActionAffirm(ActionHandoff, KnowledgeAction):
+    """「好的」: after the offer of a person (an abstention) it means "put me through"; otherwise it acknowledges.
+
+    NLU takes keyboard mash for a "yes" with high confidence (「asdfjkl;」 0.76): when no person was
+    offered, the knowledge layer's `unclear` verdict on the text is shown instead.
+    """
+
+    def name(self) -> str:
+        return "action_affirm"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("outcome") == "abstained":
+            return super().run(dispatcher, tracker, domain)
+        text = latest_text(tracker).strip()
+        answer = self.verdict_on(text)
+        if answer is not None and answer.citation is None and answer.reason == "unclear":
+            return show_verdict(dispatcher, tracker, "", "unclear", unclear_language(tracker), text)
+        dispatcher.utter_message(text=say("anything_else", reply_language(tracker)))
+        return []

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Action
 
+from knowledge import KnowledgeError
+
+from .conversation import is_payload, without_personal_data
 from .knowledge_base import get_knowledge_base
 
 if TYPE_CHECKING:
@@ -22,6 +25,15 @@ class KnowledgeAction(Action, abc.ABC):
     def knowledge_base(self) -> "KnowledgeBase":
         """The injected knowledge base, else the shared one (opened on first use)."""
         return self._knowledge_base if self._knowledge_base is not None else get_knowledge_base()
+
+    def verdict_on(self, text: str) -> Any:
+        """The knowledge layer's answer to a message on its own, or None (a payload, an error)."""
+        if not text or is_payload(text):
+            return None
+        try:
+            return self.knowledge_base.answer(without_personal_data(text))
+        except KnowledgeError:
+            return None
 
     @abc.abstractmethod
     def name(self) -> str:

@@ -1,6 +1,7 @@
 """What the actions say, in Chinese and English; the facts themselves come from the knowledge layer."""
 from __future__ import annotations
 
+import json
 import os
 
 HOTLINE = "12345"
@@ -8,20 +9,13 @@ HOTLINE = "12345"
 OFFICIAL_SITE = os.environ.get("WUZHONG_OFFICIAL_SITE", "https://www.szwz.gov.cn")
 
 TEXTS: dict[str, dict[str, str]] = {
-    "abstain_suffix": {
-        "zh": "如需进一步了解，请拨打12345政务服务便民热线（24小时），或访问吴中区人民政府网站 {site}。需要我为您转人工吗？",
-        "en": "For more help, please call the 12345 government service hotline (24 hours) or visit the "
-        "Wuzhong District Government website {site}. Would you like me to pass you to a person?",
-    },
     "offer_handoff": {
         "zh": "需要我为您转人工吗？",
         "en": "Would you like me to pass you to a person?",
     },
-    "out_of_scope": {
-        "zh": "这个问题不在2025年吴中区政府工作报告的范围内（报告讲的是今年的目标和任务，"
-        "不包括办事流程、时刻表、收费标准、天气或个人事务）。",
-        "en": "That isn't covered by Wuzhong District's 2025 government work report (the report sets out "
-        "this year's goals and tasks, not procedures, timetables, prices, weather or personal cases).",
+    "where_to_go": {
+        "zh": "请拨打12345政务服务便民热线（24小时），或访问吴中区人民政府网站 {site}。",
+        "en": "Please call the 12345 government service hotline (24 hours) or visit {site}.",
     },
     "kb_unavailable": {
         "zh": "抱歉，报告知识库暂时无法使用。",
@@ -54,6 +48,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "需要人工帮助请拨打12345热线。",
         "en": "Which part of the report would you like to know about? Pick a topic, or ask a specific "
         "question such as \"How many new school places this year?\". For a person, call the 12345 hotline.",
+    },
+    "anything_else": {
+        "zh": "好的。还有其他想了解的吗？",
+        "en": "All right. Anything else you'd like to know about the report?",
     },
     "ask_directly": {
         "zh": "好的，请直接输入您的问题，比如“今年GDP增长目标是多少？”或“人才公寓新增多少套？”。",
@@ -90,6 +88,14 @@ TOPIC_QUESTIONS = {
     "elder_care": {"zh": "失能老人家庭养老床位建多少张？", "en": "How many home care beds for disabled elderly people will be built?"},
     "tourism": {"zh": "今年游客总人次目标是多少？", "en": "What is this year's target for tourist visits?"},
 }
+
+
+def topic_buttons(language: str) -> list[dict[str, str]]:
+    """One button per topic; the payload is sent back as the resident's next message."""
+    return [
+        {"title": titles[language], "payload": "/ask_report" + json.dumps({"topic": topic})}
+        for topic, titles in TOPIC_TITLES.items()
+    ]
 
 
 def say(key: str, language: str, **values: object) -> str:

@@ -1,11 +1,10 @@
-"""Write to the app database (web/store.py) without ever breaking the conversation."""
+"""Write to the app database (`records`) without ever breaking the conversation."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
 
-from web import store
+import records
 
 logger = logging.getLogger(__name__)
 
@@ -15,8 +14,8 @@ def save_unanswered(sender_id: str, question: str, reason: str) -> int | None:
     if not question:
         return None
     try:
-        return store.record_unanswered(sender_id, question, reason)
-    except (sqlite3.Error, OSError):
+        return records.record_unanswered(sender_id, question, reason)
+    except (records.DatabaseError, OSError):
         # The resident still gets the hotline; the operator loses one statistic, which we log.
         logger.exception("could not record unanswered question for %s", sender_id)
         return None
@@ -27,7 +26,7 @@ def save_handoff(
 ) -> int | None:
     """Record a handoff to the hotline staff; None if the database refused."""
     try:
-        return store.record_handoff(sender_id, question, transcript, passages, reason)
-    except (sqlite3.Error, OSError):
+        return records.record_handoff(sender_id, question, transcript, passages, reason)
+    except (records.DatabaseError, OSError):
         logger.exception("could not record handoff for %s", sender_id)
         return None

@@ -8,20 +8,28 @@
 Nothing heavy is imported here: torch, faiss, jieba and the models load when first needed.
 """
 from .errors import (
+    DocumentFormatError,
     EmptyQueryError,
     IndexMissingError,
     KnowledgeError,
     ModelMismatchError,
     PassageNotFoundError,
+    PublishInProgressError,
     QueryTooLongError,
     SourceError,
+    VersionNotFoundError,
 )
 
 __all__ = [
     "KnowledgeBase", "Answer", "Citation", "Hit", "Passage", "detect_language",
     "KnowledgeError", "EmptyQueryError", "QueryTooLongError", "IndexMissingError",
     "ModelMismatchError", "PassageNotFoundError", "SourceError",
+    "Library", "LiveKnowledgeBase", "FoundPassage", "Source", "read_document", "diff_passages", "apply_passage_edits",
+    "DocumentFormatError", "PublishInProgressError", "VersionNotFoundError",
 ]
+# Versions library, live follower, uploads and draft diffs: name -> module (imported on first use).
+_LAZY = {"Library": "library", "LiveKnowledgeBase": "live", "FoundPassage": "live", "Source": "sources",
+         "read_document": "formats", "diff_passages": "diff", "apply_passage_edits": "edits"}
 
 
 def __getattr__(name: str):
@@ -38,6 +46,10 @@ def __getattr__(name: str):
         from .passages import Passage
 
         return Passage
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     if name == "detect_language":
         from .language import detect_language
 

@@ -1,32 +1,24 @@
-"""Extractive answers: quote the sentence(s) that answer, cite them, and never state a figure the passage lacks."""
+"""Extractive answers: lead with the clause that answers, cite the sentence it stands in, and never state a
+figure the passage lacks (the report's year, from its metadata, is the one addition)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .passages import Passage, split_sentences
+from .english import compose_en
+from .figures_en import QUOTED_RE, ungrounded_english
+from .leads import FIGURE_PREFERENCE, Lead, choose_lead
+from .passages import Passage, Sentence, split_sentences
 from .query import Query
+from .question_types import OTHER, WHEN, YESNO, question_type, reply_type, wants_year
+from .reasons import ABSTAIN_EN, ABSTAIN_ZH, HOTLINE_EN, HOTLINE_ZH, REASONS, abstention_text, reason_text  # noqa: F401
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|[万亿]?[个张条辆户家人套亩所座处宗项次元年天名件种位期]|万人次|万人|亿元|万元|美元)?")
-ABSTAIN_ZH = "报告中没有找到相关内容："
-ABSTAIN_EN = "The report does not cover this"
-HOTLINE_ZH = "如需进一步了解，请拨打12345政务服务便民热线，或查看吴中区人民政府官网。"
-HOTLINE_EN = "For details, please call the 12345 government service hotline or see the Wuzhong district government website."
-REASONS = {
-    "price": ("报告只写年度目标和任务，不含价格、收费或票价。", "the report sets yearly goals and gives no prices or fees."),
-    "schedule": ("报告不含具体日期、时刻或开放时间。", "the report gives no dates, timetables or opening hours."),
-    "procedure": ("报告不含申请、报名或办理的流程。", "the report does not describe how to apply or register."),
-    "contact": ("报告不含电话、地址等联系方式。", "the report gives no phone numbers or addresses."),
-    "entitlement": ("报告不含个人待遇或补贴的具体标准。", "the report gives no individual benefit amounts."),
-    "weather": ("报告不含天气等实时信息。", "the report has no weather or other live information."),
-    "elsewhere": ("报告只涉及吴中区，不含其他地区的安排。", "the report covers Wuzhong district only."),
-    "personal": ("报告不涉及个人情况的审核。", "the report cannot decide individual cases."),
-    "past": ("报告只写今年的目标任务，不含往年统计数据。", "the report sets this year's goals and gives no past statistics."),
-    "no_match": ("报告里没有与这个问题对应的段落。", "nothing in the report matches the question."),
-}
+# A Chinese figure with its magnitude: 3.3万 must be found as 3.3万, not as 3.3.
+ZH_FIGURE_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:万亿|亿|万)?")
+YEAR_IN_TEXT_RE = re.compile(r"(?:19|20)\d\d年|今年|本年")
+DOCUMENT_ZH = "吴中区政府工作报告"
 PART_NAMES = "一二三四五六七八九十"
-FIGURE_PREFERENCE = 1.5
 PART_NAMES_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -46,19 +38,24 @@ class Hit:
 
 @dataclass
 class Citation:
-    """Where an answer comes from: the passage, its place in the report, and the exact quote."""
+    """Where an answer comes from: the passage, the exact sentence quoted (the card), and the exact clause the
+    answer leads with (`clause`, `clause_span`: a substring of the quote); `year`: the report's, from its metadata."""
 
     passage: Passage
     quote: str
     quote_span: tuple[int, int]
     kb_version: str
+    clause: str | None = None
+    clause_span: tuple[int, int] | None = None
+    year: int | None = None
 
     def to_dict(self) -> dict:
         """The citation contract shared by the CLI, the bot and the API."""
         p = self.passage
         return {"passage_id": p.id, "document": p.document, "section": p.section, "title": p.title,
                 "quote": self.quote, "text": p.text, "span": list(self.quote_span), "kb_version": self.kb_version,
-                "section_no": p.section_no}
+                "section_no": p.section_no, "clause": self.clause or self.quote,
+                "clause_span": list(self.clause_span or self.quote_span), "year": self.year}
 
 
 @dataclass
@@ -84,56 +81,72 @@ class Answer:
         return {"text": self.text, "citation": self.citation.to_dict()}
 
 
-def choose_quote(passage: Passage, query: Query, idf) -> tuple[str, tuple[int, int]]:
+def _query_words(query: Query | None) -> list[str]:
+    return [*query.content_words(), *query.expansions] if query is not None else []
+
+
+def choose_sentence(passage: Passage, query: Query, idf) -> Sentence:
     """The sentence of the passage that best matches the question's words (weighted by how telling they are);
     a question asking for an amount prefers a sentence that states one."""
     sentences = split_sentences(passage.text, passage.span[0])
     # Whole terms, not their character bigrams: 老年人 must not outweigh 失能 + 床位 three times over.
-    wanted = {w: idf(w) or 1.0 for w in [*query.content_words(), *query.expansions]}
+    wanted = {w: idf(w) or 1.0 for w in _query_words(query)}
 
     def relevance(sentence) -> tuple[float, bool]:
         has_figure = bool(NUMBER_RE.search(sentence.text))
         weight = FIGURE_PREFERENCE if has_figure and query.asks_quantity else 1.0
         return sum(v for w, v in wanted.items() if w in sentence.text) * weight, has_figure
 
-    best = max(sentences, key=relevance)
+    return max(sentences, key=relevance)
+
+
+def choose_quote(passage: Passage, query: Query, idf) -> tuple[str, tuple[int, int]]:
+    """The quoted sentence and its span (see `choose_sentence`)."""
+    best = choose_sentence(passage, query, idf)
     return best.text, (best.start, best.end)
 
 
-def compose(query: Query, passage: Passage, kb_version: str, idf) -> Answer:
-    """The answer text around the exact quote; figures are never restated outside it."""
-    quote, span = choose_quote(passage, query, idf)
-    citation = Citation(passage, quote, span, kb_version)
+def document_year(passage: Passage, documents: list[dict] | None) -> int | None:
+    """The report's year from the knowledge base's document metadata (manifest 'documents')."""
+    meta = next((d for d in documents or [] if d.get("id") == passage.document_id), None)
+    year = (meta or {}).get("year")
+    return int(year) if isinstance(year, int) or (isinstance(year, str) and year.isdigit()) else None
+
+
+def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query | None = None,
+            documents: list[dict] | None = None) -> Answer:
+    """Lead with the clause that answers, shaped by the kind of question; the sentence is the citation's quote."""
+    sentence = choose_sentence(passage, query, idf)
+    kind = reply_type(query.text, context.text if context is not None else None)
+    lead = choose_lead(sentence, _query_words(query), _query_words(context), idf, kind, query.text)
+    year = document_year(passage, documents)
+    citation = Citation(passage, sentence.text, (sentence.start, sentence.end), kb_version, lead.clause, lead.span, year)
+    leans = context is not None and question_type(query.text) == OTHER  # 「龙翔路呢？」 asks what its context asked
+    year_wanted = wants_year(query.text, kind) or (leans and wants_year(context.text, kind))
     if query.language == "en":
-        figures = "; ".join(dict.fromkeys(m.group().strip() for m in FIGURE_RE.finditer(quote)))
-        text = f"The Wuzhong government work report ({part_name_en(passage)}, 「{passage.title}」) says: 「{quote}」"
-        if figures:
-            text += f" Figures stated: {figures}."
+        text = compose_en(lead, kind, year, year_wanted, part_name_en(passage), passage.title)
     else:
-        text = f"根据吴中区政府工作报告（{part_name_zh(passage)}·{passage.title}）：{quote}"
+        text = compose_zh(lead, kind, year if year_wanted and not YEAR_IN_TEXT_RE.search(lead.text) else None, passage)
     answer = Answer(query.raw, text, query.language, citation)
-    if ungrounded_numbers(answer):  # a digit in a heading: fall back to the bare quote, grounded by construction
-        answer.text = quote
+    if ungrounded_numbers(answer):  # a digit in a heading: fall back to the bare lead, grounded by construction
+        answer.text = lead.clause
     return answer
 
 
+def compose_zh(lead: Lead, kind: str, year: int | None, passage: Passage) -> str:
+    """「报告提出2025年实现…」 for when / will-it, 「是的，报告提出…」 for yes-no, else the clause; then the source."""
+    body = lead.text
+    said = f"报告提出{year}年{body}" if year else None
+    if kind == YESNO and lead.matched:
+        body = f"是的，{said or '报告提出' + body}"
+    elif said and (kind == WHEN or kind == YESNO):
+        body = said
+    return f"{body}。（{DOCUMENT_ZH}·{part_name_zh(passage)}·{passage.title}）"
+
+
 def abstain(query: Query, reason: str, hits: list[Hit]) -> Answer:
-    """Say the report does not answer, and where to ask instead."""
-    explanation = reason_text(reason, query.language)
-    if query.language == "en":
-        text = f"{ABSTAIN_EN}: {explanation} {HOTLINE_EN}"
-    else:
-        text = f"{ABSTAIN_ZH}{explanation}{HOTLINE_ZH}"
-    return Answer(query.raw, text, query.language, None, reason, hits)
-
-
-def reason_text(reason: str | None, language: str = "zh") -> str:
-    """The resident-facing explanation of an abstention reason ('no_match:区长' names the missing topic)."""
-    kind, _, word = (reason or "no_match").partition(":")
-    if kind == "no_match" and word:
-        return f"报告中没有提到「{word}」。" if language == "zh" else f"the report does not mention 「{word}」."
-    zh, en = REASONS.get(kind, REASONS["no_match"])
-    return zh if language == "zh" else en
+    """Say the report does not answer (or where to go instead), in the resident's language."""
+    return Answer(query.raw, abstention_text(reason, query.language), query.language, None, reason, hits)
 
 
 def part_name_zh(passage: Passage) -> str:
@@ -151,8 +164,14 @@ def part_name_en(passage: Passage) -> str:
 
 
 def ungrounded_numbers(answer: Answer) -> list[str]:
-    """Numbers in the answer text that do not occur verbatim in the cited passage (must be empty)."""
+    """Numbers the answer states that the cited passage does not (must be empty): Chinese figures must occur
+    verbatim with their 万/亿; English numbers must equal a figure of the passage; the report's year is allowed."""
     if answer.citation is None:
         return NUMBER_RE.findall(answer.text.replace("12345", ""))
-    source = answer.citation.passage.text
-    return [n for n in NUMBER_RE.findall(answer.text) if n not in source]
+    source, year = answer.citation.passage.text, answer.citation.year
+    allowed = {str(year)} if year else set()
+    if answer.language != "en":
+        return [n for n in ZH_FIGURE_RE.findall(answer.text) if n not in source and n not in allowed]
+    quoted = "".join(QUOTED_RE.findall(answer.text))  # the Chinese quotes of an English reply: verbatim
+    chinese = [n for n in ZH_FIGURE_RE.findall(quoted) if n not in source]
+    return chinese + ungrounded_english(answer.text, source, (year,) if year else ())

@@ -1,4 +1,4 @@
-"""`python -m knowledge build | search | eval`."""
+"""`python -m knowledge build | versions | publish | search | eval`."""
 from __future__ import annotations
 
 import argparse
@@ -15,9 +15,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
     parser.add_argument("--kb", type=Path, default=None, help="knowledge base folder (default: $WUZHONG_KB_DIR or instance/kb)")
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="parse the sources, embed and index them")
-    build.add_argument("--out", type=Path, default=None, help="output folder (default: the --kb folder)")
-    build.add_argument("--sources", type=Path, default=None, help="folder of <id>.txt + <id>.json sources")
+    build = commands.add_parser("build", help="bring the library up to date: publish the sources into an empty "
+                                "library, rebuild the current documents after a code change (no-op otherwise)")
+    build.add_argument("--out", type=Path, default=None, help="library folder (default: the --kb folder)")
+    build.add_argument("--sources", type=Path, default=None,
+                       help="folder of <id>.txt + <id>.json sources to add or replace (by id) and publish")
+    commands.add_parser("versions", help="list the library's versions (* = live)")
+    publish = commands.add_parser("publish", help="make a built version live (also a rollback)")
+    publish.add_argument("kb_version")
     search = commands.add_parser("search", help="search and answer; with no QUERY reads one per line from stdin")
     search.add_argument("-k", type=int, default=5)
     search.add_argument("--json", action="store_true", help="one JSON object per query")
@@ -27,20 +32,49 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--failures", action="store_true", help="also list the full system's failures")
     args = parser.parse_args(argv)
     try:
-        return {"build": _build, "search": _search, "eval": _eval}[args.command](args)
+        return {"build": _build, "versions": _versions, "publish": _publish, "search": _search,
+                "eval": _eval}[args.command](args)
     except KnowledgeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
 
 def _build(args) -> int:
-    from .kb import KnowledgeBase
-    from .sources import SOURCES_DIR
+    from .bootstrap import update_library
+    from .library import Library
+    from .sources import SOURCES_DIR, load_sources
 
     started = time.perf_counter()
-    kb = KnowledgeBase.build(args.out or args.kb, sources_dir=args.sources or SOURCES_DIR, progress=True)
-    print(f"built {len(kb.passages)} passages from {len(kb.manifest['documents'])} document(s) into {kb.path} "
-          f"(version {kb.version}) in {time.perf_counter() - started:.1f} s")
+    library = Library.open(args.out or args.kb)
+    wait = 600.0  # an operator's publish may be running: wait for it rather than fail `make run`
+    if args.sources:
+        version = library.import_sources(load_sources(args.sources), actor="cli", progress=True, wait=wait)
+        done = "imported"
+    else:
+        version, done = update_library(library, load_sources(SOURCES_DIR), progress=True, wait=wait)
+    manifest = library.manifest(version)
+    print(f"{library.root}: version {version} live ({done}); {manifest['passage_count']} passages from "
+          f"{len(manifest['documents'])} document(s) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _versions(args) -> int:
+    from .library import Library
+
+    for v in Library.open(args.kb).versions():
+        titles = ", ".join(d["title"] for d in v["documents"])
+        print(f"{'*' if v['current'] else ' '} {v['kb_version']}  built {v['built_at']}  "
+              f"published {v['published_at'] or '-'}  {v['passage_count']} passages  {titles}")
+    return 0
+
+
+def _publish(args) -> int:
+    from .library import Library
+
+    library = Library.open(args.kb)
+    before = library.current_version()
+    library.publish(args.kb_version, actor="cli")
+    print(f"{library.root}: version {args.kb_version} is live (was {before})")
     return 0
 
 

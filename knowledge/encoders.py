@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,11 @@ from .errors import KnowledgeError
 
 DEFAULT_MODEL = "m3e-small"
 ENGLISH_MODEL = "use-multilingual-v3"
+# One encoder per model name per process: reopening a knowledge base (a new version going live) never reloads a model.
+_shared: dict[str, object] = {}
+_shared_lock = threading.Lock()
+_load_lock = threading.Lock()
+ENCODE_SLICE = 16  # texts per locked model call
 
 
 def bundled_m3e_path() -> Path:
@@ -27,8 +33,15 @@ class SentenceTransformerEncoder:
     def __init__(self, name: str = DEFAULT_MODEL) -> None:
         self.name = name
         self._model = None
+        self._encode_lock = threading.Lock()
 
     def _load(self):
+        if self._model is not None:
+            return self._model
+        with _load_lock:  # two threads' first questions load the model once
+            return self._load_locked()
+
+    def _load_locked(self):
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the network at run time
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -50,10 +63,15 @@ class SentenceTransformerEncoder:
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """L2-normalized float32 vectors, one row per text."""
-        vectors = self._load().encode(
-            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        model = self._load()
+        parts = []
+        # The model's fast tokenizer fails when two threads use it at once ("Already borrowed"): one slice at a
+        # time, short slices so a resident's question never waits behind a whole build's embedding.
+        for start in range(0, len(texts), ENCODE_SLICE):
+            with self._encode_lock:
+                parts.append(model.encode(texts[start:start + ENCODE_SLICE], batch_size=ENCODE_SLICE,
+                                          normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True))
+        return np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, self.dim), dtype=np.float32)
 
 
 class UniversalSentenceEncoder:
@@ -76,5 +94,8 @@ class UniversalSentenceEncoder:
 
 
 def make_encoder(name: str):
-    """Encoder for a model name ('m3e-small', 'use-multilingual-v3', or any sentence-transformers model)."""
-    return UniversalSentenceEncoder() if name == ENGLISH_MODEL else SentenceTransformerEncoder(name)
+    """The process-wide encoder for a model name ('m3e-small', 'use-multilingual-v3', or any sentence-transformers model)."""
+    with _shared_lock:
+        if name not in _shared:
+            _shared[name] = UniversalSentenceEncoder() if name == ENGLISH_MODEL else SentenceTransformerEncoder(name)
+        return _shared[name]

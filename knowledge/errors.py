@@ -58,3 +58,25 @@ class PassageNotFoundError(KnowledgeError, KeyError):
 
 class SourceError(KnowledgeError):
     """A source document or its metadata cannot be parsed."""
+
+
+class DocumentFormatError(SourceError, ValueError):
+    """An uploaded document is empty, too large, of the wrong type, corrupt or without recognisable structure."""
+
+
+class PublishInProgressError(KnowledgeError):
+    """Another build or publish holds the library lock."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or "另一位审核人正在发布知识库，请稍后再试；已发布的内容没有改变。")
+
+
+class VersionNotFoundError(KnowledgeError, KeyError):
+    """No complete knowledge base version with that id in the library."""
+
+    def __init__(self, kb_version: str) -> None:
+        self.kb_version = kb_version
+        super().__init__(f"知识库版本 {kb_version} 不存在或不完整")
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.args[0]

@@ -17,7 +17,7 @@ from .lexical import LexicalIndex
 from .passages import DEFAULT_MAX_CHARS, Passage, cut_passages, parse_document
 from .query import QueryAnalyzer
 from .retrieval import Retriever
-from .sources import SOURCES_DIR, load_sources
+from .sources import SOURCES_DIR, Source, load_sources
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 FORMAT = 1
@@ -61,14 +61,15 @@ class KnowledgeBase:
     @classmethod
     def build(cls, out: Path | str | None = None, sources_dir: Path | str = SOURCES_DIR,
               model: str | None = None, english_model: str | None = None,
-              max_chars: int = DEFAULT_MAX_CHARS, progress: bool = False) -> "KnowledgeBase":
-        """Parse every source, embed and index its passages into `out`, and return the opened knowledge base."""
+              max_chars: int = DEFAULT_MAX_CHARS, progress: bool = False, sources: list[Source] | None = None,
+              version: str | None = None, encoder_factory=make_encoder) -> "KnowledgeBase":
+        """Parse every source (`sources`, else the files in `sources_dir`), embed and index its passages into `out`."""
         out = Path(out) if out else default_path()
         model, english_model = model or configured_model(), english_model or configured_english_model()
         passages: list[Passage] = []
         documents = []
         (out / "sources").mkdir(parents=True, exist_ok=True)
-        for source in load_sources(Path(sources_dir)):
+        for source in load_sources(Path(sources_dir)) if sources is None else sources:
             sections = parse_document(source.text)
             passages += cut_passages(sections, source.text, source.id, source.title, max_chars)
             documents.append(source.meta())
@@ -77,13 +78,13 @@ class KnowledgeBase:
         texts = [p.text for p in passages]
         models = {"zh": model} | ({"en": english_model} if english_model != "none" else {})
         for language, name in models.items():
-            vectors = make_encoder(name).encode(texts, progress=progress)
+            vectors = encoder_factory(name).encode(texts, progress=progress)
             VectorIndex.build(vectors, name).save(out, f"dense-{language}")
         with open(out / "passages.jsonl", "w", encoding="utf-8") as fh:
             for p in passages:
                 fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
         digest = hashlib.sha1(json.dumps([[p.id, p.text] for p in passages] + [models], ensure_ascii=False).encode())
-        manifest = {"format": FORMAT, "version": digest.hexdigest()[:12], "models": models, "max_chars": max_chars,
+        manifest = {"format": FORMAT, "version": version or digest.hexdigest()[:12], "models": models, "max_chars": max_chars,
                     "documents": documents, "passage_count": len(passages),
                     "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         # The manifest goes last: a half-written folder never opens as a knowledge base.
@@ -95,7 +96,9 @@ class KnowledgeBase:
     def open(cls, path: Path | str | None = None, model: str | None = None,
              english_model: str | None = None) -> "KnowledgeBase":
         """Open a built knowledge base (the published one by default); models load on the first question."""
-        path = Path(path) if path else default_path()
+        from .library import resolve_version_dir  # here: library imports this module
+
+        path = resolve_version_dir(Path(path) if path else default_path())  # a library root opens its current version
         manifest_path = path / "manifest.json"
         if not manifest_path.is_file():
             raise IndexMissingError(path)
@@ -137,7 +140,9 @@ class KnowledgeBase:
         verdict = decide(self, analyzed, hits, ranking, previous)
         if verdict.abstain:
             return abstain(analyzed, verdict.reason, hits)
-        answer = compose(analyzed, hits[0].passage, self.version, self.retriever.lexical.idf)
+        hits.insert(0, hits.pop(verdict.choice))  # the verdict may pick a runner-up: the cited passage leads
+        answer = compose(analyzed, hits[0].passage, self.version, self.retriever.lexical.idf,
+                         context=previous, documents=self.manifest.get("documents"))
         answer.hits = hits
         return answer
 

@@ -16,6 +16,8 @@ STOPWORDS = DATA_DIR / "stopwords.txt"
 WORD_RE = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+(?:\.\d+)?")
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 # jieba's tags for common, place, organisation and other proper nouns (not person names: they misfire on 林木).
+# jieba dictionary frequency above which a non-noun is too common to look up in the thesaurus.
+COMMON_WORD_FREQ = 5000
 NOUN_FLAGS = frozenset({"n", "nz", "ns", "nt", "nl", "ng"})
 
 
@@ -55,6 +57,16 @@ def nouns(text: str) -> list[str]:
     stop = stopwords()
     return [p.word for p in _tagger().lcut(text)
             if p.flag in NOUN_FLAGS and len(p.word) >= 2 and p.word not in stop and WORD_RE.fullmatch(p.word)]
+
+
+def specific_words(text: str) -> list[str]:
+    """Content words worth a thesaurus look-up: nouns, and other words only when uncommon (看病, 买房): common
+    verbs (准备, 投入, 变化) have loose synonym groups that pull in unrelated paragraphs (准备 → 预备役)."""
+    text = fold_width(text).lower()
+    stop, freq = stopwords(), _jieba().FREQ
+    return [p.word for p in _tagger().lcut(text)
+            if WORD_RE.fullmatch(p.word) and p.word not in stop
+            and (p.flag.startswith("n") or (freq.get(p.word) or 0) < COMMON_WORD_FREQ)]
 
 
 def tokens(text: str) -> list[str]:

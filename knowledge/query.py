@@ -8,11 +8,11 @@ from pathlib import Path
 
 from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
 from .language import detect_language
-from .lexical import USER_DICT, words
+from .lexical import USER_DICT, specific_words, words
 from .normalize import SynonymTable, default_synonym_paths, normalize_query
+from .thesaurus import Thesaurus
 
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
-MEANINGFUL_RE = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 # English words for the kind of place a pinyin name denotes, so "Shengpu Bridge" finds 胜浦大桥.
 PLACE_SUFFIXES = ("九年一贯制学校", "实验小学", "大桥", "大道", "老街", "古村", "医院", "北路", "南路", "路", "湖", "山", "岛", "桥", "湾", "村", "街", "庵")
 TYPO_LENGTHS = (3, 4, 5)
@@ -45,7 +45,8 @@ class Query:
 
 def check_query(raw: object) -> str:
     """The question as a string, or a KnowledgeError saying why it cannot be asked."""
-    if not isinstance(raw, str) or not MEANINGFUL_RE.search(raw or ""):
+    # Only a truly empty message is an error; emoji or punctuation get an answer (abstention reason 'unclear').
+    if not isinstance(raw, str) or not raw.strip():
         raise EmptyQueryError()
     if len(raw) > MAX_QUERY_CHARS:
         raise QueryTooLongError(len(raw))
@@ -61,6 +62,7 @@ class QueryAnalyzer:
         self.terms = [t for t in _user_terms() if t in self.report]
         self._typo_keys = self._index_ngrams()
         self._pinyin = _pinyin_names(self.terms)
+        self.thesaurus = Thesaurus({w for w in words(self.report) if len(w) >= 2} | set(self.terms))
 
     def analyze(self, raw: str) -> Query:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
@@ -68,7 +70,10 @@ class QueryAnalyzer:
         query = Query(raw=raw, text=text, language=detect_language(text))
         masked = self._mask_terms(text)
         found: list[str] = []
-        for term in [*self.synonyms.expansions(masked), *self._typo_fixes(text), *self._pinyin_hits(text)]:
+        # Words the report lacks are looked up in the thesaurus; the report's own words need no synonym.
+        unknown = [w for w in specific_words(masked) if w not in self.thesaurus.report_words]
+        for term in [*self.synonyms.expansions(masked), *self.thesaurus.expansions(unknown),
+                     *self._typo_fixes(text), *self._pinyin_hits(text)]:
             if term not in found and term not in text:
                 found.append(term)
         query.expansions = found

@@ -7,9 +7,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from .clauses import split_clauses
 from .index import VectorIndex
 from .lexical import LexicalIndex
-from .passages import Passage
+from .passages import Passage, split_sentences
 from .query import Query
 
 # Dense similarity enters as a bounded correction to BM25: measured on the dev set, lexical
@@ -19,6 +20,11 @@ DENSE_WEIGHT = 1.5
 CONTEXT_WEIGHT = 0.5
 MODES = ("hybrid", "lexical", "dense")
 QUANTITY_BONUS = 0.1
+EXPANSION_WEIGHT = 0.5  # measured: recall@1 0.948 vs 0.942 at 1.0 on dev
+# Clauses (the items of a sentence's list: 「新增公交站点20个」) are scored beside passages, so a question about
+# one item meets the clause that names it; a passage counts its best clause (figure-stating ones first for how-many).
+CLAUSE_WEIGHT = 0.5  # measured: 0.5 ≥ 0 and > 1.0 on the tuning sets
+FIGURE_RE = re.compile(r"\d")
 
 
 @dataclass
@@ -43,6 +49,11 @@ class Retriever:
         self.dense = dense  # language -> (index, encoder)
         self._cached_dense = lru_cache(maxsize=2048)(self._compute_dense)
         self._has_figure = np.array([bool(re.search(r"\d", p.text)) for p in passages], dtype=np.float32)
+        clauses = [(i, c.text) for i, p in enumerate(passages)
+                   for s in split_sentences(p.text) for c in split_clauses(s.text)]
+        self._clause_owner = np.array([i for i, _ in clauses], dtype=np.int64)
+        self._clause_figure = np.array([bool(FIGURE_RE.search(t)) for _, t in clauses], dtype=np.float32)
+        self.clause_lexical = LexicalIndex([t for _, t in clauses]) if clauses and CLAUSE_WEIGHT else None
 
     def rank(self, query: Query, context: Query | None = None, mode: str = "hybrid") -> Ranking:
         """Fused ranking of all passages; `context` (the previous question) steers follow-ups.
@@ -70,10 +81,14 @@ class Retriever:
         return self._cached_dense(language, text).copy()
 
     def _rank_one(self, query: Query, mode: str) -> Ranking:
-        lexical = self.lexical.scores(query.search_text)
+        # The question's own words count fully; the report terms its words map to count less (GDP → 地区生产总值
+        # must not outweigh 研发 + GDP in 「研发支出占GDP比重」).
+        lexical = _weighted_scores(self.lexical, query)
         top = float(lexical.max())
         lexical_norm = lexical / top if top > 0 else lexical
         dense = self._dense_scores(query.language if query.language in self.dense else "zh", query.search_text)
+        if self.clause_lexical is not None and mode != "dense":
+            lexical_norm = lexical_norm + CLAUSE_WEIGHT * self.clause_scores(query)
         if mode == "lexical":
             fused = lexical_norm + 1e-3 * dense  # dense only orders passages BM25 cannot tell apart
         elif mode == "dense":
@@ -83,3 +98,24 @@ class Retriever:
         if query.asks_quantity:  # "how many" is answered by a passage that states a figure
             fused = fused + QUANTITY_BONUS * self._has_figure
         return Ranking(fused, lexical, dense)
+
+    def clause_scores(self, query: Query) -> np.ndarray:
+        """Per passage: its best clause's BM25 score (normalized), a figure-stating clause preferred for how-many."""
+        scores = _weighted_scores(self.clause_lexical, query)
+        top = float(scores.max())
+        if top <= 0:
+            return np.zeros(len(self.passages), dtype=np.float32)
+        scores = scores / top
+        if query.asks_quantity:
+            scores = scores * (1 + QUANTITY_BONUS * self._clause_figure)
+        best = np.zeros(len(self.passages), dtype=np.float32)
+        np.maximum.at(best, self._clause_owner, scores.astype(np.float32))
+        return best
+
+
+def _weighted_scores(index: LexicalIndex, query: Query) -> np.ndarray:
+    """BM25 of the question's own words plus, at a lower weight, of the report terms they map to."""
+    scores = index.scores(query.text)
+    if query.expansions:
+        scores = scores + EXPANSION_WEIGHT * index.scores(" ".join(query.expansions))
+    return scores

@@ -29,6 +29,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(admin.bp)
+    from . import kb_admin, kb_cli  # operators' documents: pages and `flask --app web kb ...`
+
+    app.register_blueprint(kb_admin.bp)
+    app.cli.add_command(kb_cli.kb)
     extensions.install_rate_limits(app)
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from . import store
+import records
+
 from .chat import chat_turn
 from .cors import check_origin, add_cors_headers
 from .errors import ApiError
@@ -107,11 +108,14 @@ def passage(passage_id: str) -> Response:
         raise ApiError(404, "找不到这段原文。")
     kb = get_kb()
     try:
+        if hasattr(kb, "find_passage"):  # a LiveKnowledgeBase: old citations open too, marked superseded
+            return jsonify(kb.find_passage(passage_id).to_dict())
         found = kb.passage(passage_id)
     except PassageNotFoundError:
         raise ApiError(404, "找不到这段原文。") from None
     # The whole paragraph too: a passage may be one sentence of a longer paragraph.
-    return jsonify({**found.to_dict(), "paragraph": kb.paragraph_text(found), "kb_version": kb.version})
+    return jsonify({**found.to_dict(), "paragraph": kb.paragraph_text(found), "kb_version": kb.version,
+                    "superseded": False})
 
 
 @bp.post("/feedback")
@@ -127,23 +131,23 @@ def feedback() -> tuple[Response, int]:
     if not message_id and not passage_id:
         raise ApiError(400, "请提供 message_id 或 passage_id。")
     reason = data.get("reason")
-    if reason is not None and reason not in store.FEEDBACK_REASONS:
-        raise ApiError(400, "reason 只能是 " + " / ".join(store.FEEDBACK_REASONS) + "。")
+    if reason is not None and reason not in records.FEEDBACK_REASONS:
+        raise ApiError(400, "reason 只能是 " + " / ".join(records.FEEDBACK_REASONS) + "。")
     comment = data.get("comment") or ""
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT_CHARS:
         raise ApiError(400, f"补充说明须为{MAX_COMMENT_CHARS}字以内的文字。")
     question = answer = ""
     kb_version = None
     if message_id:
-        shown = store.get_bot_message(message_id, path=db_path())
+        shown = records.get_bot_message(message_id, url=db_path())
         if shown is None and not passage_id:
             raise ApiError(404, "找不到这条回答，无法记录评价。")
         if shown is not None:
             passage_id = passage_id or shown["passage_id"]
             question, answer, kb_version = shown["question"], shown["text"], shown["kb_version"]
-    feedback_id = store.record_feedback(
+    feedback_id = records.record_feedback(
         sender, helpful, message_id=message_id, passage_id=passage_id, reason=reason if not helpful else None,
-        comment=comment.strip(), question=question, answer=answer, kb_version=kb_version, path=db_path(),
+        comment=comment.strip(), question=question, answer=answer, kb_version=kb_version, url=db_path(),
     )
     return jsonify({"ok": True, "id": feedback_id}), 201
 

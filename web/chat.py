@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import store
+import records
+
 from .chat_relay import RasaRelay, RasaUnavailable, clean_citation, merge_rasa_messages
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def chat_turn(sender: str, message: str, relay: RasaRelay, kb_provider: Callable
               db: str | None = None) -> ChatTurn:
     """Answer one resident message; never raises because Rasa or the action server is down."""
     # Masked before it leaves this process: Rasa's tracker keeps every message.
-    relayed = store.mask_pii(message)
+    relayed = records.mask_pii(message)
     turn = ChatTurn()
     try:
         raw = relay.send(sender, relayed)
@@ -77,8 +77,8 @@ def chat_turn(sender: str, message: str, relay: RasaRelay, kb_provider: Callable
     for item in turn.messages:
         item["message_id"] = new_message_id()
     try:
-        store.record_bot_messages(sender, relayed, turn.messages, mode=turn.mode, path=db)
-    except sqlite3.Error:
+        records.record_bot_messages(sender, relayed, turn.messages, mode=turn.mode, url=db)
+    except (records.DatabaseError, OSError):
         # The answer matters more than the log row; feedback then carries its own passage_id.
         log.exception("could not record bot messages")
     return turn
@@ -107,17 +107,25 @@ def reduced_turn(sender: str, message: str, kb: Any, db: str | None = None) -> C
     if not question:
         return ChatTurn([notice, {"text": REDUCED_PAYLOAD[language]}], "reduced")
     if HANDOFF_RE.search(question):
-        _store_safely(store.record_handoff, sender, question, transcript=[{"role": "user", "text": question}],
-                      reason="resident_request_reduced_mode", path=db)
+        _store_safely(records.record_handoff, sender, question, transcript=[{"role": "user", "text": question}],
+                      reason="resident_request_reduced_mode", url=db)
         return ChatTurn([notice, {"text": REDUCED_HANDOFF[language], "handoff": True}], "reduced")
     answer = kb.answer(question)
     reply: dict[str, Any] = {"text": answer.text}
-    if answer.abstained:
-        _store_safely(store.record_unanswered, sender, question, reason=answer.reason or "not_in_report", path=db)
+    if answer.abstained and _is_gap(answer.reason):
+        _store_safely(records.record_unanswered, sender, question, reason=answer.reason or "not_in_report", url=db)
         reply["buttons"] = [{"title": "转人工 / 12345", "payload": HANDOFF_PAYLOAD}]
     elif answer.citation is not None:
         reply["citation"] = clean_citation(answer.citation.to_dict(), kb.version)
     return ChatTurn([notice, reply], "reduced")
+
+
+def _is_gap(reason: str | None) -> bool:
+    """A question the report leaves open (worth a person and the operators' list), not a service request,
+    chit-chat or nonsense: those get the knowledge layer's own words only."""
+    from knowledge.reasons import STANDALONE
+
+    return (reason or "").partition(":")[0] not in STANDALONE
 
 
 def _payload_text(entities: str | None) -> str:
@@ -135,5 +143,5 @@ def _payload_text(entities: str | None) -> str:
 def _store_safely(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     try:
         func(*args, **kwargs)
-    except sqlite3.Error:
+    except (records.DatabaseError, OSError):
         log.exception("could not store %s", func.__name__)

@@ -13,7 +13,7 @@ _open_lock = threading.Lock()
 
 
 def get_kb() -> Any:
-    """The app's KnowledgeBase (injected as config KB, or opened once from KB_DIR)."""
+    """The app's knowledge base (injected as config KB, or a LiveKnowledgeBase following KB_DIR's published version)."""
     app = current_app
     kb = app.config.get("KB")
     if kb is None:
@@ -23,10 +23,10 @@ def get_kb() -> Any:
     with _open_lock:
         kb = app.extensions.get("wuzhong_kb")
         if kb is None:
-            from knowledge import KnowledgeBase, KnowledgeError
+            from knowledge import KnowledgeError, LiveKnowledgeBase
 
             try:
-                kb = KnowledgeBase.open(app.config["KB_DIR"])
+                kb = LiveKnowledgeBase(app.config["KB_DIR"])  # a publish goes live without a restart
             except KnowledgeError as exc:
                 # Not cached: the operator may build the KB while the app keeps running.
                 app.logger.error("knowledge base unavailable: %s", exc)
@@ -57,5 +57,5 @@ def get_relay() -> RasaRelay:
 
 
 def db_path() -> str:
-    """The app database file (the store functions open and close their own connections)."""
-    return current_app.config["DB"]
+    """The app database: DATABASE_URL when set, else the SQLite file DB (a `records` url argument)."""
+    return current_app.config.get("DATABASE_URL") or current_app.config["DB"]

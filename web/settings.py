@@ -14,6 +14,11 @@ DEFAULTS: dict[str, object] = {
     "KB_DIR": str(REPO_ROOT / "instance" / "kb"),
     # The app's SQLite file shared with the action server (handoffs, unanswered, feedback, users).
     "DB": str(REPO_ROOT / "instance" / "wuzhong.sqlite"),
+    # A PostgreSQL (or other SQLAlchemy) URL for the app database; when set, DB is not used.
+    "DATABASE_URL": "",
+    # Wrong passwords in a row before an account is locked, and for how long (counted in the DB).
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
     "RASA_URL": "http://127.0.0.1:5005",
     "ACTIONS_URL": "http://127.0.0.1:5055",
     # Seconds: connecting must be quick; a reply may take a moment while the bot runs its action.

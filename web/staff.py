@@ -4,11 +4,21 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from . import store
+import records
+
 from .api import MAX_K, check_question
-from .auth import HandoffStatusForm, LoginForm, LogoutForm, authenticate, private_page_headers
+from .auth import (
+    HandoffStatusForm,
+    LoginForm,
+    LogoutForm,
+    StaffUser,
+    authenticate,
+    end_session_everywhere,
+    private_page_headers,
+    requires,
+)
 from .errors import ApiError
 from .resources import db_path, get_kb
 from .search import sections, staff_payload
@@ -17,6 +27,25 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 bp.after_request(private_page_headers)
+
+# What the login form says for each outcome of `records.attempt_login`; a wrong name and a wrong
+# password read the same, so the form does not tell which names exist.
+LOGIN_MESSAGES = {
+    "bad_password": "用户名或密码错误。",
+    "unknown_user": "用户名或密码错误。",
+    "disabled": "该账号已停用，请联系管理员。",
+    "locked": "登录失败次数过多，账号已锁定至 {until}（北京时间），请稍后再试或联系管理员。",
+}
+
+
+def _local_time(utc_text: str | None) -> str:
+    """'2026-11-29T09:30:00Z' → '2026-11-29 17:30' (Beijing time, what staff read)."""
+    if not utc_text:
+        return ""
+    from datetime import datetime, timedelta, timezone
+
+    moment = datetime.strptime(utc_text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,25 +62,27 @@ def login() -> Response | str:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
-        if user is not None:
-            login_user(user)
+        result = authenticate(form.username.data, form.password.data)
+        if result.user is not None:
+            login_user(StaffUser.from_row(result.user))
             return redirect(_safe_next(request.args.get("next")))
-        flash("用户名或密码错误。", "error")
+        flash(LOGIN_MESSAGES.get(result.outcome, LOGIN_MESSAGES["bad_password"]).format(
+            until=_local_time(result.locked_until)), "error")
     return render_template("staff/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Log out (POST with CSRF token)."""
-    LogoutForm().validate_on_submit()
+    """Log out everywhere (POST with CSRF token): every copy of this user's session cookies stops working."""
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        end_session_everywhere(current_user)
     logout_user()
     flash("已退出登录。", "info")
     return redirect(url_for("staff.login"))
 
 
 @bp.get("/")
-@login_required
+@requires()
 def console() -> str:
     """The console page: search box, recent handoffs, unanswered questions."""
     limit = current_app.config["STAFF_LIST_LIMIT"]
@@ -65,27 +96,28 @@ def console() -> str:
         "staff/console.html",
         sections=section_options,
         kb_version=kb_version,
-        handoffs=store.recent_handoffs(limit, path=db_path()),
-        unanswered=store.recent_unanswered(limit, path=db_path()),
+        handoffs=records.recent_handoffs(limit, url=db_path()),
+        unanswered=records.recent_unanswered(limit, url=db_path()),
         logout_form=LogoutForm(),
     )
 
 
 @bp.post("/handoffs/<int:handoff_id>/status")
-@login_required
+@requires()
 def handoff_status(handoff_id: int) -> Response:
     """Mark a handoff handled (closed) or reopen it (CSRF-protected form)."""
     form = HandoffStatusForm()
-    if not form.validate_on_submit() or form.status.data not in store.HANDOFF_STATUSES:
+    if not form.validate_on_submit() or form.status.data not in records.HANDOFF_STATUSES:
         raise ApiError(400, "状态无效。")
-    if not store.set_handoff_status(handoff_id, form.status.data, path=db_path()):
+    if not records.set_handoff_status(handoff_id, form.status.data, url=db_path(),
+                                      actor=current_user.username):
         raise ApiError(404, "找不到这条转人工记录。")
     flash(f"转人工记录 #{handoff_id} 已{'标记为已处理' if form.status.data == 'closed' else '重新打开'}。", "info")
     return redirect(url_for("staff.console") + "#handoffs-title")
 
 
 @bp.get("/search.json")
-@login_required
+@requires()
 def search() -> Response:
     """What the console's search box shows: ranked passages with highlights, answer and phone script."""
     query = check_question(request.args.get("q"), "q")

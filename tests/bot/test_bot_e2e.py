@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from web import store
+import records as store
 
 pytestmark = pytest.mark.rasa
 
@@ -58,7 +58,7 @@ def test_out_of_scope_abstains_with_hotline_and_no_citation(rasa_stack):
     assert citations(messages) == []
     assert "12345" in texts(messages)
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/deny"]
-    assert store.recent_unanswered(path=rasa_stack.db_path)[0]["sender_id"] == sender
+    assert store.recent_unanswered(url=rasa_stack.db_path)[0]["sender_id"] == sender
 
 
 def test_yes_after_abstention_records_a_handoff(rasa_stack):
@@ -67,7 +67,7 @@ def test_yes_after_abstention_records_a_handoff(rasa_stack):
     rasa_stack.send(sender, "暑托班一期收费多少，在哪报名？我电话13912345678")
     reply = rasa_stack.send(sender, "好的")
 
-    handoff = next(h for h in store.recent_handoffs(path=rasa_stack.db_path) if h["sender_id"] == sender)
+    handoff = next(h for h in store.recent_handoffs(url=rasa_stack.db_path) if h["sender_id"] == sender)
     assert f"#{handoff['id']}" in texts(reply) and "12345" in texts(reply)
     assert handoff["reason"] == "after_abstention"
     assert handoff["question"] == "暑托班一期收费多少，在哪报名？我电话139****5678"
@@ -81,7 +81,7 @@ def test_request_human_records_a_handoff(rasa_stack):
     rasa_stack.send(sender, "失能老人家庭养老床位建多少张")
     reply = rasa_stack.send(sender, "转人工")
 
-    handoff = next(h for h in store.recent_handoffs(path=rasa_stack.db_path) if h["sender_id"] == sender)
+    handoff = next(h for h in store.recent_handoffs(url=rasa_stack.db_path) if h["sender_id"] == sender)
     assert handoff["reason"] == "resident_request" and handoff["status"] == "open"
     assert handoff["question"] == "失能老人家庭养老床位建多少张"
     assert len(handoff["passages"]) == 1

@@ -39,8 +39,8 @@ def test_traditional_and_typos(kb):
 
 def test_english_gets_english_lead_in_and_figures(kb):
     answer = kb.answer("How many new school places will there be this year?")
-    assert answer.language == "en" and "7530" in answer.text
-    assert answer.text.startswith("The Wuzhong government work report")
+    assert answer.language == "en" and "「新增学位7530个」" in answer.text
+    assert answer.text.startswith("7,530 school places. The Wuzhong government work report")
     assert "新增学位7530个" in answer.citation.quote
 
 

@@ -14,10 +14,16 @@ from knowledge import (EmptyQueryError, IndexMissingError, KnowledgeBase, ModelM
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "？？！", None])
+@pytest.mark.parametrize("query", ["", "   ", "\n\t", None])
 def test_empty_query(kb, query):
     with pytest.raises(EmptyQueryError, match="不能为空"):
         kb.answer(query)
+
+
+@pytest.mark.parametrize("query", ["？？！", "😂😂", "..."])
+def test_punctuation_or_emoji_is_an_unclear_answer_not_an_error(kb, query):
+    answer = kb.answer(query)
+    assert answer.abstained and answer.reason == "unclear"
 
 
 def test_too_long_query(kb):

@@ -11,6 +11,8 @@ import requests
 
 from web_helpers import STAFF_NAME, STAFF_PASSWORD, LiveServer, free_port, log_in
 
+ROLE_PASSWORD = "role password 123"
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -23,17 +25,22 @@ def dead_url() -> str:
 
 
 @pytest.fixture
-def make_app(kb, tmp_path, dead_url) -> Callable[..., Any]:
+def make_app(kb, tmp_path, dead_url) -> Iterator[Callable[..., Any]]:
     """Build an app on the session KB and this test's DB; Rasa is down unless RASA_URL is given."""
     from web import create_app
 
     def build(**overrides: Any):
-        config = {"TESTING": True, "KB": kb, "DB": str(tmp_path / "app.sqlite"), "SECRET_KEY": "test-secret",
+        # DATABASE_URL "" : this test's SQLite file even when $WUZHONG_DATABASE_URL is set.
+        config = {"TESTING": True, "KB": kb, "DB": str(tmp_path / "app.sqlite"), "DATABASE_URL": "",
+                  "SECRET_KEY": "test-secret",
                   "RASA_URL": dead_url, "ACTIONS_URL": dead_url, "HEALTH_TIMEOUT": 0.3}
         config.update(overrides)
         return create_app(config)
 
-    return build
+    yield build
+    import records
+
+    records.db.dispose(tmp_path / "app.sqlite")  # this test's pooled connections, not the whole session's
 
 
 @pytest.fixture
@@ -63,6 +70,52 @@ def staff_client(client, staff_user):
     response = log_in(client, *staff_user)
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., tuple[str, str]]:
+    """Create a user with a role in the app's DB (as `flask create-user NAME --role ROLE` does): (name, password)."""
+    from web.auth import add_user
+
+    count = iter(range(1, 1000))
+
+    def create(role: str = "staff", name: str | None = None, password: str = ROLE_PASSWORD) -> tuple[str, str]:
+        name = name or f"{role}{next(count):02d}"
+        add_user(name, password, role=role, db=app.config["DB"])
+        return name, password
+
+    return create
+
+
+@pytest.fixture
+def login_as(app, make_user) -> Callable[..., Any]:
+    """`login_as("reviewer")`: a new test client logged in as a new user with that role."""
+    def login(role: str, name: str | None = None):
+        name, password = make_user(role, name)
+        user_client = app.test_client()
+        response = log_in(user_client, name, password)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user_client
+
+    return login
+
+
+@pytest.fixture
+def operator_client(login_as):
+    """A test client logged in as an operator (drafts, curated answers)."""
+    return login_as("operator")
+
+
+@pytest.fixture
+def reviewer_client(login_as):
+    """A test client logged in as a reviewer (approve, publish, roll back)."""
+    return login_as("reviewer")
+
+
+@pytest.fixture
+def admin_client(login_as):
+    """A test client logged in as an admin (users, settings; passes every role check)."""
+    return login_as("admin")
 
 
 # ---- live servers ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from web import store
+import records as store
 
 CITATION_KEYS = {"passage_id", "document", "section", "title", "quote", "kb_version"}
 
@@ -99,7 +99,7 @@ def test_chat_answers_from_the_report_when_rasa_is_down(client, app):
     assert CITATION_KEYS <= reply["citation"].keys() and "7530" in reply["citation"]["quote"]
     ids = [m["message_id"] for m in body["messages"]]
     assert len(set(ids)) == 2 and all(ids)
-    stored = store.get_bot_message(reply["message_id"], path=app.config["DB"])
+    stored = store.get_bot_message(reply["message_id"], url=app.config["DB"])
     assert stored["passage_id"] == reply["citation"]["passage_id"] and stored["mode"] == "reduced"
 
 
@@ -114,17 +114,17 @@ def test_chat_reduced_mode_records_unanswered_and_offers_12345(client, app):
     reply = body["messages"][1]
     assert "citation" not in reply and "12345" in reply["text"]
     assert reply["buttons"][0]["payload"] == "/request_human"
-    (row,) = store.recent_unanswered(5, path=app.config["DB"])
+    (row,) = store.recent_unanswered(5, url=app.config["DB"])
     assert "320506199001011234" not in row["question"] and "13912345678" not in row["question"]
     assert "139****5678" in row["question"]
-    shown = store.get_bot_message(reply["message_id"], path=app.config["DB"])
+    shown = store.get_bot_message(reply["message_id"], url=app.config["DB"])
     assert "13912345678" not in shown["question"]
 
 
 def test_chat_reduced_mode_handoff_is_recorded(client, app):
     body = chat(client, "/request_human").get_json()
     assert body["messages"][1]["handoff"] is True and "12345" in body["messages"][1]["text"]
-    (handoff,) = store.recent_handoffs(5, path=app.config["DB"])
+    (handoff,) = store.recent_handoffs(5, url=app.config["DB"])
     assert handoff["sender_id"] == "tester-1"
 
 
@@ -172,20 +172,20 @@ def test_feedback_is_stored_and_a_second_vote_replaces_the_first(client, app):
                                                   "helpful": False, "reason": "wrong_figure",
                                                   "comment": "我的电话是13912345678"})
     assert response.status_code == 201 and response.get_json()["ok"] is True
-    (row,) = store.recent_feedback(5, path=app.config["DB"])
+    (row,) = store.recent_feedback(5, url=app.config["DB"])
     assert row["helpful"] == 0 and row["reason"] == "wrong_figure"
     assert row["passage_id"] == reply["citation"]["passage_id"]
     assert "学位" in row["question"] and "7530" in row["answer"]
     assert "13912345678" not in row["comment"]
     client.post("/api/feedback", json={"sender": "tester-1", "message_id": reply["message_id"], "helpful": True})
-    (row,) = store.recent_feedback(5, path=app.config["DB"])
+    (row,) = store.recent_feedback(5, url=app.config["DB"])
     assert row["helpful"] == 1 and row["reason"] is None
 
 
 def test_feedback_on_a_passage_only(client, app, kb):
     passage_id = kb.passages[0].id
     assert client.post("/api/feedback", json={"sender": "s1", "passage_id": passage_id, "helpful": True}).status_code == 201
-    assert store.recent_feedback(1, path=app.config["DB"])[0]["passage_id"] == passage_id
+    assert store.recent_feedback(1, url=app.config["DB"])[0]["passage_id"] == passage_id
 
 
 @pytest.mark.parametrize("payload, status", [

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from web import store
+import records as store
 from web.chat_relay import merge_rasa_messages
 
 CITATION = {"passage_id": "p1", "document": "苏州市吴中区人民政府工作报告", "section": "四、…", "title": "提升运营效能",
@@ -62,7 +62,7 @@ def test_chat_through_rasa_answers_with_citation_and_follow_up(stack_client, ras
     response = stack_client.post("/api/feedback", json={"sender": sender, "message_id": answer["message_id"],
                                                         "helpful": False, "reason": "out_of_date"})
     assert response.status_code == 201
-    (row,) = [r for r in store.recent_feedback(50, path=rasa_stack.db_path) if r["sender_id"] == sender]
+    (row,) = [r for r in store.recent_feedback(50, url=rasa_stack.db_path) if r["sender_id"] == sender]
     assert row["passage_id"] == answer["citation"]["passage_id"] and row["reason"] == "out_of_date"
 
 

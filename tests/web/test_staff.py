@@ -1,10 +1,10 @@
-"""Staff console, admin placeholder, login/CSRF and the create-user command (Flask test client)."""
+"""Staff console, login/CSRF and the create-user command (Flask test client)."""
 from __future__ import annotations
 
 import pytest
 from werkzeug.security import check_password_hash
 
-from web import store
+import records as store
 
 from web_helpers import STAFF_PASSWORD, csrf_token, log_in
 
@@ -22,9 +22,14 @@ def test_staff_search_json_requires_login(client):
     assert response.get_json() == {"ok": False, "error": "请先登录。", "status": 401}
 
 
-@pytest.mark.parametrize("path", ["/staff/", "/admin/", "/staff/search.json?q=学位"])
+@pytest.mark.parametrize("path", ["/staff/", "/staff/search.json?q=学位"])
 def test_pages_open_after_login(staff_client, path):
     assert staff_client.get(path).status_code == 200
+
+
+def test_staff_cannot_open_admin(staff_client):
+    response = staff_client.get("/admin/")
+    assert response.status_code == 403 and "没有权限" in response.get_data(as_text=True)
 
 
 def test_wrong_password_is_refused(client, staff_user):
@@ -58,9 +63,9 @@ def test_logout_is_a_csrf_protected_post(staff_client):
 
 def test_console_lists_handoffs_and_unanswered_newest_first_escaped(staff_client, app):
     db = app.config["DB"]
-    store.record_unanswered("r1", "第一个问题：社保怎么转", path=db)
-    store.record_unanswered("r2", "<script>alert('x')</script>我的电话13912345678", path=db)
-    store.record_handoff("r3", "想找人工", transcript=[{"role": "user", "text": "想找人工<b>急</b>"}], path=db)
+    store.record_unanswered("r1", "第一个问题：社保怎么转", url=db)
+    store.record_unanswered("r2", "<script>alert('x')</script>我的电话13912345678", url=db)
+    store.record_handoff("r3", "想找人工", transcript=[{"role": "user", "text": "想找人工<b>急</b>"}], url=db)
     html = staff_client.get("/staff/").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     assert "<b>急</b>" not in html and "&lt;b&gt;急&lt;/b&gt;" in html
@@ -102,7 +107,7 @@ def test_create_user_command_hashes_the_password(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-user", "zhang.san", "--password", "s3cret-pass"])
     assert result.exit_code == 0, result.output
-    row = store.get_user_by_name("zhang.san", path=app.config["DB"])
+    row = store.get_user_by_name("zhang.san", url=app.config["DB"])
     assert row["password_hash"] != "s3cret-pass" and check_password_hash(row["password_hash"], "s3cret-pass")
     assert row["role"] == "staff"
     duplicate = runner.invoke(args=["create-user", "zhang.san", "--password", "another-pass"])
@@ -110,10 +115,10 @@ def test_create_user_command_hashes_the_password(app):
     short = runner.invoke(args=["create-user", "li.si", "--password", "short"])
     assert short.exit_code != 0 and "at least" in short.output
     piped = runner.invoke(args=["create-user", "wang.wu", "--role", "admin"], input="piped-password\n")
-    assert piped.exit_code == 0 and store.get_user_by_name("wang.wu", path=app.config["DB"])["role"] == "admin"
+    assert piped.exit_code == 0 and store.get_user_by_name("wang.wu", url=app.config["DB"])["role"] == "admin"
     reset = runner.invoke(args=["create-user", "zhang.san", "--reset", "--password", "new-password"])
     assert reset.exit_code == 0
-    row = store.get_user_by_name("zhang.san", path=app.config["DB"])
+    row = store.get_user_by_name("zhang.san", url=app.config["DB"])
     assert check_password_hash(row["password_hash"], "new-password")
 
 
@@ -133,24 +138,28 @@ def test_login_is_rate_limited(make_app):
 
 def test_staff_close_and_reopen_a_handoff(staff_client, app):
     db = app.config["DB"]
-    handoff_id = store.record_handoff("r9", "社保卡补办", path=db)
+    handoff_id = store.record_handoff("r9", "社保卡补办", url=db)
     html = staff_client.get("/staff/").get_data(as_text=True)
     assert f"#{handoff_id} 待处理" in html and "标记已处理" in html
     token = csrf_token(html)
     url = f"/staff/handoffs/{handoff_id}/status"
     assert staff_client.post(url, data={"status": "closed"}).status_code == 400  # no CSRF token
-    assert store.recent_handoffs(1, path=db)[0]["status"] == "open"
+    assert store.recent_handoffs(1, url=db)[0]["status"] == "open"
     response = staff_client.post(url, data={"status": "closed", "csrf_token": token})
     assert response.status_code == 302
-    assert store.recent_handoffs(1, path=db)[0]["status"] == "closed"
+    assert store.recent_handoffs(1, url=db)[0]["status"] == "closed"
     assert f"#{handoff_id} 已处理" in staff_client.get("/staff/").get_data(as_text=True)
     assert staff_client.post(url, data={"status": "open", "csrf_token": token}).status_code == 302
-    assert store.recent_handoffs(1, path=db)[0]["status"] == "open"
+    assert store.recent_handoffs(1, url=db)[0]["status"] == "open"
+    with store.session_scope(db) as session:
+        changes = store.audit.events(session, action="handoff_status")
+    assert [(c["actor"], c["target"], c["detail"]["status"]) for c in changes] == [
+        ("hotline01", f"handoff:{handoff_id}", "open"), ("hotline01", f"handoff:{handoff_id}", "closed")]
     assert staff_client.post(url, data={"status": "deleted", "csrf_token": token}).status_code == 400
     assert staff_client.post("/staff/handoffs/999/status", data={"status": "closed", "csrf_token": token}).status_code == 404
 
 
 def test_handoff_status_requires_login(client, app):
-    handoff_id = store.record_handoff("r9", "社保卡补办", path=app.config["DB"])
+    handoff_id = store.record_handoff("r9", "社保卡补办", url=app.config["DB"])
     assert client.post(f"/staff/handoffs/{handoff_id}/status", data={"status": "closed"}).status_code in (302, 400)
-    assert store.recent_handoffs(1, path=app.config["DB"])[0]["status"] == "open"
+    assert store.recent_handoffs(1, url=app.config["DB"])[0]["status"] == "open"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from web import store
+import records as store
 from web_helpers import STAFF_NAME, STAFF_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa]  # served against the real Rasa stack
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.rasa]  # served against the real 
 
 def test_staff_logs_in_searches_and_copies_the_answer_script(browser, live_server, live_app, shots):
     db = live_app.config["DB"]
-    store.record_unanswered("resident-x", "<b>社保</b>卡丢了怎么补办？电话13812345678", path=db)
+    store.record_unanswered("resident-x", "<b>社保</b>卡丢了怎么补办？电话13812345678", url=db)
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()

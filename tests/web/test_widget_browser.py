@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from web import store
+import records as store
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa]  # served against the real Rasa stack
 
@@ -72,7 +72,7 @@ def test_resident_asks_follows_up_reads_the_source_rates_and_reloads(context, li
     first.get_by_role("button", name="提交").click()
     expect(first.get_by_text("感谢您的反馈！")).to_be_visible()
     sender = page.evaluate("JSON.parse(localStorage.getItem('wuzhong-widget:sender'))")
-    (row,) = [r for r in store.recent_feedback(50, path=live_app.config["DB"]) if r["sender_id"] == sender]
+    (row,) = [r for r in store.recent_feedback(50, url=live_app.config["DB"]) if r["sender_id"] == sender]
     assert row["helpful"] == 0 and row["reason"] == "wrong_figure"
     assert row["passage_id"] == page.evaluate(
         f"JSON.parse(localStorage.getItem('wuzhong-widget:messages')).find(m => m.citation).citation.passage_id")
@@ -178,7 +178,7 @@ def test_handoff_button_reaches_the_12345_staff(context, live_server, live_app):
     page.get_by_role("button", name="转人工 / 12345").click()
     expect(page.locator(".wz-bot:not(.wz-welcome)")).not_to_have_count(before)
     expect(page.locator(".wz-bot").last).to_contain_text("12345")
-    handoffs = [h for h in store.recent_handoffs(20, path=live_app.config["DB"]) if h["sender_id"] == sender]
+    handoffs = [h for h in store.recent_handoffs(20, url=live_app.config["DB"]) if h["sender_id"] == sender]
     assert handoffs, "the handoff was not recorded"
 
 

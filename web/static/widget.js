@@ -317,14 +317,19 @@
       body.appendChild(withFigures(el("mark", { "class": "wz-quote-mark" }), c.quote));
       body.appendChild(document.createTextNode(text.slice(at + c.quote.length)));
     };
-    if (passages[c.passage_id]) return fill(passages[c.passage_id]);
+    // A citation from an earlier knowledge base version still opens, marked as superseded.
+    var mark = function (p) {
+      if (p.superseded) viewer.insertBefore(el("p", { "class": "wz-superseded" }, "此段出自旧版本，已被新版本取代。"), body);
+      fill(p.text);
+    };
+    if (passages[c.passage_id]) return mark(passages[c.passage_id]);
     fetch(BASE + "/api/passages/" + encodeURIComponent(c.passage_id)).then(function (res) {
       if (!res.ok) throw new Error("HTTP " + res.status);
       return res.json();
     }).then(function (p) {
       // The whole paragraph, so the quote is read in its context.
-      passages[c.passage_id] = p.paragraph || p.text;
-      fill(passages[c.passage_id]);
+      passages[c.passage_id] = { text: p.paragraph || p.text, superseded: !!p.superseded };
+      mark(passages[c.passage_id]);
     })
       .catch(function () { fill(c.text || c.quote || ""); });
   }

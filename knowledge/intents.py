@@ -1,0 +1,64 @@
+"""What kind of request a message is, before any passage is looked at: the one place for these verdicts.
+
+A work report answers questions about the district's plans. Four kinds of message are not such questions,
+whatever the year's report says: chat, writing, role-play or prompt injection (`meta`), who holds an office
+(`official`), a resident's own case — complaints, reports, looking up their records (`service`) — and
+messages with nothing to understand: emoji, punctuation, keyboard mash (`unclear`).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+REQUESTS = Path(__file__).parent / "data" / "requests.tsv"
+ORDER = ("meta", "official", "service")  # prompt injection wins over whatever else the message says
+WORD_RE = re.compile(r"[\u3400-\u9fff]|[a-z]{2,}|\d")
+LATIN_RE = re.compile(r"[a-z]+")
+VOWELS = set("aeiouy")
+# Rows of a keyboard and letters typed by rolling a hand across them (qwerty, asdf, jkl).
+KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+FILLER_CHARS = set("啊哈呵嘿嗯哦噢喔额呃呀哇嘻咯唉哎吧呢吗么了的")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, tuple[re.Pattern, ...]]:
+    found: dict[str, list[re.Pattern]] = {}
+    for line in REQUESTS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            kind, pattern = line.split("\t", 1)
+            found.setdefault(kind.strip(), []).append(re.compile(pattern.strip()))
+    return {kind: tuple(patterns) for kind, patterns in found.items()}
+
+
+def request_kind(text: str) -> str | None:
+    """'meta', 'official' or 'service' when the (normalized) message is that kind of request, else None."""
+    lowered = text.lower().strip()
+    patterns = _patterns()
+    return next((kind for kind in ORDER if any(p.search(lowered) for p in patterns.get(kind, ()))), None)
+
+
+def _mashed(word: str) -> bool:
+    """A Latin 'word' nobody writes: no vowel in five letters, a run of one key, or a keyboard row."""
+    if len(word) >= 5 and not VOWELS & set(word):
+        return True
+    if re.search(r"(.)\1{3,}", word):
+        return True
+    return len(word) >= 4 and any(word[i:i + 4] in row for row in KEY_ROWS for i in range(len(word) - 3))
+
+
+def is_unclear(text: str) -> bool:
+    """Nothing to understand: no word at all (emoji, punctuation, digits), laughter or filler only, keyboard mash."""
+    lowered = text.lower()
+    if not re.search(r"[\u3400-\u9fff]|[a-z]", lowered):
+        return True  # emoji, punctuation, a bare number
+    cjk = re.findall(r"[\u3400-\u9fff]", lowered)
+    latin = LATIN_RE.findall(lowered)
+    if cjk and set(cjk) <= FILLER_CHARS and not latin:
+        return True  # 哈哈哈, 啊啊啊, 嗯嗯
+    if cjk and len(set(cjk)) == 1 and len(cjk) >= 3:
+        return True  # one character hammered
+    if not cjk and latin:
+        mashed = [w for w in latin if _mashed(w)]
+        return len(mashed) * 2 >= len(latin)
+    return False

@@ -1,0 +1,179 @@
+"""The clause an answer leads with: of the cited sentence's clauses, the one whose words best match the question.
+
+「那停车泊位呢？」 → 「新增公共停车泊位1000个、共享停车泊位300个」 out of a six-figure sentence: the follow-up's own
+words outweigh its context's, adjacent list items that match equally are read together, and an item of a 、-list
+borrows the verb the list opens with (新增 …) so the lead reads as a statement.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .clauses import split_clauses
+from .figures_en import parse_figures
+from .normalize import fold_width
+from .passages import Sentence
+from .question_types import QUANTITY, WHICH
+
+# The context's words only break ties between clauses the follow-up's own words match equally.
+CONTEXT_WEIGHT = 0.2
+FIGURE_PREFERENCE = 1.5
+# A word the figure counts (学位7530个) weighs more for 多少 than one that merely shares the clause.
+COUNTED_PREFERENCE = 1.5
+# Beyond this a list is cut to the stretch of items the question names (做好森林防火、…、防汛抗旱).
+LIST_MAX_CHARS = 60
+DIGIT_RE = re.compile(r"\d")
+CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
+# 「A、B等3个项目建设」: a count after 等 sums up the whole list, so the list is one unit.
+SUMMARY_RE = re.compile(r"等\s*\d")
+# Verbs a work report opens a list with; a list item starting with one needs no borrowed verb.
+ACTION_VERBS = (
+    "新增", "新建", "新改建", "新辟", "改建", "扩建", "建成", "建设", "通车", "启动", "完成", "实现", "推进", "推动", "加快",
+    "持续", "打造", "开展", "开设", "提升", "优化", "实施", "举办", "培育", "引进", "招引", "落实", "力争", "确保", "突破",
+    "达到", "增加", "改造", "提供", "设立", "建立", "开工", "竣工", "交付", "投用", "投放", "创建", "争创", "新开",
+)
+VERBS_LONGEST_FIRST = sorted(ACTION_VERBS, key=len, reverse=True)
+# A list item ending in one of these is a whole task (「龙翔路改造」); one ending in a plain noun (「老旧小区」) is
+# part of a phrase whose predicate follows the list (「…等城市更新」), so the whole list is read.
+TASK_ENDINGS = (*ACTION_VERBS, "贯通", "修缮", "整治", "治理", "更新", "升级", "保护", "开放", "运营")
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What a reply leads with: `text` (a borrowed list verb + the exact clause run) and the run's exact span."""
+
+    text: str
+    clause: str
+    span: tuple[int, int]
+    matched: bool
+
+
+def _groups(clauses: list[Sentence], text: str, offset: int) -> list[int]:
+    """The 、-list each clause belongs to (clauses joined by 、 share a group number)."""
+    groups = [0]
+    for before, after in zip(clauses, clauses[1:]):
+        joined = text[before.end - offset:after.start - offset].strip() == "、"
+        groups.append(groups[-1] if joined else groups[-1] + 1)
+    return groups
+
+
+def _verb_prefix(text: str) -> str:
+    """The run of list-opening verbs at the start of a clause (加快推进, 建成通车, 新增)."""
+    prefix = ""
+    while True:
+        verb = next((v for v in VERBS_LONGEST_FIRST if text.startswith(v, len(prefix))), None)
+        if verb is None:
+            return prefix
+        prefix += verb
+
+
+class _Matcher:
+    """Scores a clause run against the question: own words, then the context's, counted nouns for 多少."""
+
+    def __init__(self, own: list[str], context: list[str], idf, kind: str, question: str) -> None:
+        self.own = {w: idf(w) or 1.0 for w in own if w}
+        self.context = {w: idf(w) or 1.0 for w in context if w and w not in self.own}
+        self.bigrams = {run[i:i + 2] for run in CJK_RUN_RE.findall(question) for i in range(len(run) - 1)}
+        self.kind = kind
+
+    def score(self, text: str) -> tuple[float, int, bool, float]:
+        """(match, shared question characters, states a figure, own-word match): compared in that order."""
+        norm = fold_width(text).lower()  # the question was folded the same way (PM2.5 → pm2.5, Ⅱ → ii)
+        figures = parse_figures(norm) if self.kind == QUANTITY else []
+        mine = sum(v * (COUNTED_PREFERENCE if _counted(norm, w, figures) else 1.0)
+                   for w, v in self.own.items() if _occurs(w, norm))
+        theirs = sum(v for w, v in self.context.items() if _occurs(w, norm))
+        has_figure = bool(DIGIT_RE.search(norm))
+        weight = FIGURE_PREFERENCE if self.kind == QUANTITY and has_figure else 1.0
+        # Ties between equally matched clauses go to the one sharing more of the question's characters
+        # (「公车站点今年新增几个」: 公交 is in two clauses, 站点 and 新增 in one), then to a concrete figure.
+        return (mine + CONTEXT_WEIGHT * theirs) * weight, sum(b in norm for b in self.bigrams), has_figure, mine
+
+
+def _occurs(word: str, text: str) -> bool:
+    """Whether a question word occurs in the clause; a Latin word only as a whole word (ii is not in iii)."""
+    if word.isascii() and word.isalpha():
+        return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
+    return word in text
+
+
+def _counted(text: str, word: str, figures) -> bool:
+    """Whether a figure counts `word`: 学位7530个, 2个社区卫生服务中心 (not 等3个项目 after 学校)."""
+    at = text.find(word)
+    end = at + len(word)
+    return any(f.start - 1 <= end <= f.start or f.end <= at <= f.end + 1 for f in figures)
+
+
+def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kind: str, question: str = "") -> Lead:
+    """The clause run of `sentence` that best answers: own words first, context words second, figures for 多少."""
+    clauses = split_clauses(sentence.text, sentence.start)
+    whole = sentence.text.rstrip("。；;，,！!？? ")
+    if not clauses:
+        return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
+    groups = _groups(clauses, sentence.text, sentence.start)
+    units = _units(clauses, groups)
+    matcher = _Matcher(own, context, idf, kind, fold_width(question).lower())
+    scores = [matcher.score(sentence.text[clauses[a].start - sentence.start:clauses[b].end - sentence.start])
+              for a, b in units]
+    best = max(range(len(units)), key=lambda i: scores[i][:3])
+    if scores[best][0] <= 0:
+        return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
+    start, end = _run(best, units, scores, groups)
+    group = groups[start]
+    head, tail = groups.index(group), len(groups) - 1 - groups[::-1].index(group)
+    if kind == WHICH or (tail > head and not _stands_alone(clauses[end].text)):
+        # which → every named item; a bare noun item → the list it belongs to, or in a long list the matched stretch
+        matched = [u for i, u in enumerate(units) if scores[i][0] > 0 and groups[u[0]] == group]
+        long_list = clauses[tail].end - clauses[head].start > LIST_MAX_CHARS
+        start, end = (matched[0][0], matched[-1][1]) if long_list and kind != WHICH else (head, tail)
+    borrowed = ""
+    verbs = _verb_prefix(clauses[head].text)
+    if start > head and verbs == clauses[head].text:  # 「新辟、优化公交线路10条」: a bare verb opens the list
+        start = head
+    elif start > head and not _verb_prefix(clauses[start].text):
+        borrowed = verbs
+    span = (clauses[start].start, clauses[end].end)
+    clause = sentence.text[span[0] - sentence.start:span[1] - sentence.start]
+    return Lead(borrowed + clause, clause, span, scores[best][3] > 0)
+
+
+def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: list[int]) -> tuple[int, int]:
+    """The best unit with the adjacent items of its list that match just as well (公共…、共享停车泊位): clause range."""
+    first, last = best, best
+    group = groups[units[best][0]]
+
+    def same(i: int) -> bool:
+        return 0 <= i < len(units) and scores[i][:3] == scores[best][:3] and groups[units[i][0]] == group
+
+    while same(first - 1):
+        first -= 1
+    while same(last + 1):
+        last += 1
+    return units[first][0], units[last][1]
+
+
+def _units(clauses: list[Sentence], groups: list[int]) -> list[tuple[int, int]]:
+    """Clause index ranges that can lead: single clauses, except that a 「…等3个」 clause takes its whole list and
+    a bare count (「260个、总投资1800亿元的区重点项目」) joins the item it counts."""
+    units: list[tuple[int, int]] = []
+    for i, clause in enumerate(clauses):
+        if SUMMARY_RE.search(clause.text):
+            head = groups.index(groups[i])
+            units = [u for u in units if u[0] < head]
+            units.append((head, i))
+        elif units and units[-1][1] == i - 1 and groups[i - 1] == groups[i] and _bare_count(clauses[i - 1].text):
+            units[-1] = (units[-1][0], i)
+        else:
+            units.append((i, i))
+    return units
+
+
+def _stands_alone(text: str) -> bool:
+    """A list item that is a task or a figure by itself (龙翔路改造, 公共停车泊位1000个), not a bare noun."""
+    return bool(DIGIT_RE.search(text)) or text.endswith(TASK_ENDINGS)
+
+
+def _bare_count(text: str) -> bool:
+    """「加快5个」, 「260个」: a count (after its verb) that names nothing it counts."""
+    rest = text[len(_verb_prefix(text)):]
+    return any(f.start == 0 and f.end == len(rest) for f in parse_figures(rest))

@@ -1,0 +1,51 @@
+"""What kind of answer a question wants, from general question words (no per-question rules).
+
+quantity: 多少 / 几个 / how many → lead with the figure;  when: 什么时候 / 哪年 / when / will … → say the report's year;
+which: 哪些 / 哪几 / which → the named items;  yesno: 是不是 / 有没有 / 会不会 / …吗 → 是的，报告提出… ;  other.
+A follow-up that asks nothing of its own (「那站点呢？」) wants what the question it follows wanted.
+"""
+from __future__ import annotations
+
+import re
+
+from .query import QUANTITY_RE
+
+QUANTITY, WHEN, WHICH, YESNO, OTHER = "quantity", "when", "which", "yesno", "other"
+WHEN_RE = re.compile(
+    r"什么时候|啥时候|何时|哪年|哪一年|几时|几月|多久|什么时间|啥时间|进度|"
+    r"\bwhen\b|\bwhat year\b|\bhow soon\b|\bby when\b")
+# Will it / is it being built: a question about whether and when something happens also gets the year.
+PLANNED_RE = re.compile(r"会不会|是否|有没有|要不要|\bwill\b|\bgoing to\b|\bbeing (?:built|planned|opened)\b|\bplann(?:ed|ing)\b|\bplans? to\b", re.IGNORECASE)
+WHICH_RE = re.compile(r"哪些|哪几|哪个|哪家|哪所|哪条|哪座|哪里|哪儿|什么项目|啥项目|\bwhich\b|\bwhat are\b|\blist\b")
+YESNO_RE = re.compile(
+    r"是不是|是否|有没有|会不会|能不能|要不要|可不可以|[吗嘛么][?？!！。\s]*$|"
+    r"^\s*(?:is|are|will|does|do|did|can|has|have|was|were|should)\b", re.IGNORECASE)
+FOLLOWUP_TYPES = (WHEN, QUANTITY, WHICH, YESNO)
+
+
+def question_type(text: str) -> str:
+    """The answer a question wants: quantity, when, which, yesno or other (normalized text)."""
+    lowered = text.lower()
+    if WHEN_RE.search(lowered):
+        return WHEN
+    if WHICH_RE.search(lowered):  # before quantity: 哪几个 names items, it does not count them
+        return WHICH
+    if QUANTITY_RE.search(lowered):
+        return QUANTITY
+    if YESNO_RE.search(lowered):
+        return YESNO
+    return OTHER
+
+
+def reply_type(text: str, context: str | None = None) -> str:
+    """The question's own type, else (for a bare follow-up) the type of the question it follows."""
+    own = question_type(text)
+    if own == OTHER and context:
+        inherited = question_type(context)
+        return inherited if inherited in FOLLOWUP_TYPES else OTHER
+    return own
+
+
+def wants_year(text: str, kind: str) -> bool:
+    """When-questions and will-it / is-it-being-built questions are answered with the report's year."""
+    return kind == WHEN or (kind == YESNO and bool(PLANNED_RE.search(text)))

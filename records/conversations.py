@@ -1,0 +1,150 @@
+"""What residents' conversations leave behind: handoffs, unanswered questions, the bot messages
+the widget showed and residents' feedback. Texts are masked (`mask_pii`) before they are stored."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterable
+
+from sqlalchemy import Insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from . import audit
+from .db import ensure_schema, get_engine, session_scope
+from .masking import mask_pii
+from .models import FEEDBACK_REASONS, HANDOFF_STATUSES, BotMessage, Feedback, Handoff, Unanswered, utc_now
+
+Url = str | os.PathLike | None
+
+
+def _insert(session: Session, model: type) -> Insert:
+    """INSERT with ON CONFLICT support for this session's dialect."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
+
+
+def _masked_transcript(transcript: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**turn, "text": mask_pii(str(turn.get("text") or ""))} for turn in transcript]
+
+
+def record_handoff(sender_id: str, question: str, transcript: Iterable[dict[str, Any]] = (),
+                   passages: Iterable[dict[str, Any]] = (), reason: str = "resident_request", url: Url = None) -> int:
+    """Store a handoff to the 12345 staff (question and transcript masked); return its id."""
+    with session_scope(url) as session:
+        handoff = Handoff(sender_id=sender_id, question=mask_pii(question or ""),
+                          transcript=json.dumps(_masked_transcript(transcript), ensure_ascii=False),
+                          passages=json.dumps(list(passages), ensure_ascii=False), reason=reason)
+        session.add(handoff)
+        session.flush()
+        return int(handoff.id)
+
+
+def record_unanswered(sender_id: str, question: str, reason: str = "not_in_report", url: Url = None) -> int:
+    """Store a question the report did not answer (masked); return its id."""
+    with session_scope(url) as session:
+        item = Unanswered(sender_id=sender_id, question=mask_pii(question or ""), reason=reason)
+        session.add(item)
+        session.flush()
+        return int(item.id)
+
+
+def _handoff_dict(handoff: Handoff) -> dict[str, Any]:
+    item = _row(handoff)
+    item["transcript"] = json.loads(item["transcript"] or "[]")
+    item["passages"] = json.loads(item["passages"] or "[]")
+    return item
+
+
+def recent_handoffs(limit: int = 50, url: Url = None) -> list[dict[str, Any]]:
+    """The latest handoffs, newest first, with transcript and passages decoded from JSON."""
+    with session_scope(url) as session:
+        rows = session.scalars(select(Handoff).order_by(Handoff.id.desc()).limit(int(limit)))
+        return [_handoff_dict(row) for row in rows]
+
+
+def recent_unanswered(limit: int = 50, url: Url = None) -> list[dict[str, Any]]:
+    """The latest unanswered questions, newest first."""
+    with session_scope(url) as session:
+        return [_row(r) for r in session.scalars(select(Unanswered).order_by(Unanswered.id.desc()).limit(int(limit)))]
+
+
+def set_handoff_status(handoff_id: int, status: str, url: Url = None, actor: str | None = None) -> bool:
+    """Staff mark a handoff closed (or reopen it), audited; False when there is no such handoff."""
+    if status not in HANDOFF_STATUSES:
+        raise ValueError(f"unknown handoff status {status!r}")
+    with session_scope(url) as session:
+        result = session.execute(update(Handoff).where(Handoff.id == int(handoff_id)).values(status=status))
+        if result.rowcount == 0:
+            return False
+        audit.log(session, actor, "handoff_status", f"handoff:{handoff_id}", {"status": status})
+        return True
+
+
+_BOT_MESSAGE_COLUMNS = ("created_at", "sender_id", "question", "text", "passage_id", "kb_version", "mode")
+_bot_message_upserts: dict[str, Any] = {}
+
+
+def _bot_message_upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (message_id) DO UPDATE, built once per dialect (it sits on every chat turn)."""
+    statement = _bot_message_upserts.get(dialect)
+    if statement is None:
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(BotMessage.__table__)
+        statement = _bot_message_upserts[dialect] = insert.on_conflict_do_update(
+            index_elements=["message_id"], set_={key: insert.excluded[key] for key in _BOT_MESSAGE_COLUMNS})
+    return statement
+
+
+def record_bot_messages(sender_id: str, question: str, messages: Iterable[dict[str, Any]], mode: str = "normal",
+                        url: Url = None) -> None:
+    """Store the bot messages of one turn (each with its `message_id`), question and text masked."""
+    now = utc_now()
+    rows = []
+    for message in messages:
+        citation = message.get("citation") or {}
+        rows.append({"message_id": message["message_id"], "created_at": now, "sender_id": sender_id,
+                     "question": mask_pii(question or ""), "text": mask_pii(message.get("text") or ""),
+                     "passage_id": citation.get("passage_id"), "kb_version": citation.get("kb_version"),
+                     "mode": mode})
+    if not rows:
+        return
+    # On the resident's path: one pooled connection, one prepared statement, no ORM unit of work.
+    ensure_schema(url)
+    engine = get_engine(url)
+    with engine.begin() as connection:
+        connection.execute(_bot_message_upsert(engine.dialect.name), rows)
+
+
+def get_bot_message(message_id: str, url: Url = None) -> dict[str, Any] | None:
+    """A bot message the widget showed, or None."""
+    with session_scope(url) as session:
+        row = session.get(BotMessage, message_id)
+        return _row(row) if row else None
+
+
+def record_feedback(sender_id: str, helpful: bool, message_id: str | None = None, passage_id: str | None = None,
+                    reason: str | None = None, comment: str = "", question: str = "", answer: str = "",
+                    kb_version: str | None = None, url: Url = None) -> int:
+    """Store a resident's 👍/👎 (texts masked); a second vote on the same message replaces the first."""
+    if reason is not None and reason not in FEEDBACK_REASONS:
+        raise ValueError(f"unknown feedback reason {reason!r}")
+    values = {"created_at": utc_now(), "sender_id": sender_id, "message_id": message_id, "passage_id": passage_id,
+              "kb_version": kb_version, "question": mask_pii(question or ""), "answer": mask_pii(answer or ""),
+              "helpful": 1 if helpful else 0, "reason": reason, "comment": mask_pii(comment or "")}
+    with session_scope(url) as session:
+        statement = _insert(session, Feedback).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["sender_id", "message_id"],
+            set_={key: statement.excluded[key] for key in ("helpful", "reason", "comment", "created_at")},
+        ).returning(Feedback.id)
+        return int(session.execute(statement).scalar_one())
+
+
+def recent_feedback(limit: int = 50, url: Url = None) -> list[dict[str, Any]]:
+    """The latest feedback, newest first."""
+    with session_scope(url) as session:
+        return [_row(r) for r in session.scalars(select(Feedback).order_by(Feedback.id.desc()).limit(int(limit)))]

@@ -1,0 +1,63 @@
+"""Choosing the clause a reply leads with, on sentences of the real report (flat word weights)."""
+import pytest
+
+from knowledge.leads import choose_lead
+from knowledge.passages import Sentence
+from knowledge.question_types import OTHER, QUANTITY, WHEN, WHICH
+
+BUSES = "新辟、优化公交线路10条,新增公交站点20个、共享电(单)车1500辆、公共停车泊位1000个、共享停车泊位300个、新能源充电桩473个。"
+ROADS = "启动东方大道(甪直段)快速化改造、龙翔路改造、龙山南路等项目,加快推进长桥改造工程,实现长江路南延工程全线贯通。"
+SCHOOLS = "优化教育资源布局,加快光福九年一贯制学校、汤堡实验小学等3个项目建设,新增学位7530个。"
+PROJECTS = "加快5个、总投资145亿元的省重大项目,260个、总投资1800亿元的区重点项目建设。"
+RENEWAL = "系统推进城中村、老旧小区、地下管网等城市更新。"
+
+
+def lead(text, own, kind=OTHER, context=(), question="", offset=100):
+    result = choose_lead(Sentence(offset, offset + len(text), text), list(own), list(context),
+                         lambda w: 1.0, kind, question)
+    assert text[result.span[0] - offset:result.span[1] - offset] == result.clause  # exact span
+    return result
+
+
+def test_equally_matching_items_are_read_together_with_the_lists_verb():
+    result = lead(BUSES, ["停车泊位"], QUANTITY, context=["新能源", "公交车"])
+    assert (result.text, result.clause) == ("新增公共停车泊位1000个、共享停车泊位300个", "公共停车泊位1000个、共享停车泊位300个")
+
+
+def test_own_words_outweigh_the_contexts():
+    assert lead(BUSES, ["站点"], QUANTITY, context=["公交线路"]).text == "新增公交站点20个"
+    assert lead(ROADS, ["龙翔路"], WHEN, context=["东方大道", "改造"]).text == "启动龙翔路改造"
+
+
+def test_a_bare_verb_opening_a_list_is_read_in():
+    assert lead(BUSES, ["公交线路"], QUANTITY).text == "新辟、优化公交线路10条"
+
+
+def test_a_counted_summary_takes_its_whole_list():
+    assert lead(SCHOOLS, ["学校", "项目"], QUANTITY).text == "加快光福九年一贯制学校、汤堡实验小学等3个项目建设"
+
+
+def test_the_figure_that_counts_the_asked_word_wins():
+    assert lead(SCHOOLS, ["学位", "学校"], QUANTITY).text == "新增学位7530个"
+
+
+def test_a_bare_count_joins_the_item_it_counts():
+    assert lead(PROJECTS, ["区", "重点项目"], QUANTITY).clause == "260个、总投资1800亿元的区重点项目建设"
+
+
+def test_a_bare_noun_item_reads_its_whole_list():
+    assert lead(RENEWAL, ["老旧小区"]).text == "系统推进城中村、老旧小区、地下管网等城市更新"
+
+
+def test_which_reads_every_item():
+    assert lead(ROADS, ["东方大道"], WHICH).text == "启动东方大道(甪直段)快速化改造、龙翔路改造、龙山南路等项目"
+
+
+def test_question_characters_break_ties():
+    assert lead(BUSES, ["公交"], QUANTITY, question="公车站点今年新增几个").text == "新增公交站点20个"
+
+
+@pytest.mark.parametrize("own", [[], ["地铁"]])
+def test_no_match_leads_with_the_whole_sentence(own):
+    result = lead(SCHOOLS, own)
+    assert result.clause == SCHOOLS.rstrip("。") and not result.matched
