@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .answers import Hit
 from .clauses import split_clauses
+from .confidence import confident, evidence_features
 from .intents import is_unclear, request_kind
 from .lexical import nouns
 from .passages import split_sentences
@@ -143,8 +144,10 @@ def unknown_topic(kb, query: Query, evidence: Evidence) -> str | None:
     return unknown[0] if unknown and len(unknown) * 2 > len(found) else None
 
 
-def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query | None = None) -> Verdict:
-    """Abstain unless the question asks for something a report states and the top passage covers its topic."""
+def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query | None = None,
+           gate: bool = True) -> Verdict:
+    """Abstain unless the question asks for something a report states and the top passage covers its topic
+    (`gate=False` skips the calibrated confidence test: bench/calibrate_confidence.py learns it)."""
     evidence = gather(kb, query, hits, ranking, context)
     kind = classify(query.text, has_context=context is not None)
     if kind:
@@ -161,7 +164,10 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if query.language == "en" and not [w for w in evidence.matched if w in mapped] \
             and evidence.dense < ENGLISH_DENSE_MIN:
         return Verdict(True, "no_match", evidence)
-    return figure_verdict(kb, query, hits, evidence)
+    verdict = figure_verdict(kb, query, hits, evidence)
+    if gate and not verdict.abstain and context is None and not confident(evidence_features(kb, query, hits, verdict)):
+        return Verdict(True, "low_confidence", evidence)
+    return verdict
 
 
 def figure_verdict(kb, query: Query, hits: list[Hit], evidence: Evidence) -> Verdict:

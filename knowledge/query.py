@@ -7,8 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
+from .cedict import Glossary
 from .language import detect_language
-from .lexical import USER_DICT, specific_words, words
+from .lexical import USER_DICT, _jieba, specific_words, stopwords, words
 from .normalize import SynonymTable, default_synonym_paths, normalize_query
 from .thesaurus import Thesaurus
 
@@ -16,6 +17,7 @@ CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 # English words for the kind of place a pinyin name denotes, so "Shengpu Bridge" finds 胜浦大桥.
 PLACE_SUFFIXES = ("九年一贯制学校", "实验小学", "大桥", "大道", "老街", "古村", "医院", "北路", "南路", "路", "湖", "山", "岛", "桥", "湾", "村", "街", "庵")
 TYPO_LENGTHS = (3, 4, 5)
+MIN_EVIDENCE_GLOSS = 2
 QUANTITY_RE = re.compile(r"多少|几[个条家所处张辆套户项亩座万千百]?|数量|规模|比例|比重|占比|how many|how much|number of|percent|target|goal")
 
 
@@ -27,11 +29,14 @@ class Query:
     text: str
     language: str
     expansions: list[str] = field(default_factory=list)
+    # Report words one English word glosses (CC-CEDICT): they steer ranking but are no evidence of an answer
+    # ("way" → 路 must not let an unrelated question quote a passage).
+    hints: list[str] = field(default_factory=list)
 
     @property
     def search_text(self) -> str:
         """The normalized question plus the report terms it implies."""
-        return " ".join([self.text, *self.expansions])
+        return " ".join([self.text, *self.expansions, *self.hints])
 
     @property
     def asks_quantity(self) -> bool:
@@ -63,6 +68,9 @@ class QueryAnalyzer:
         self._typo_keys = self._index_ngrams()
         self._pinyin = _pinyin_names(self.terms)
         self.thesaurus = Thesaurus({w for w in words(self.report) if len(w) >= 2} | set(self.terms))
+        # The report's words, including the parts of its compounds (停车泊位 → 停车), read through CC-CEDICT.
+        parts = {w for w in _jieba().lcut_for_search(self.report) if len(w) >= 2}
+        self.glossary = Glossary(self.thesaurus.report_words | parts)
 
     def analyze(self, raw: str) -> Query:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
@@ -72,11 +80,15 @@ class QueryAnalyzer:
         found: list[str] = []
         # Words the report lacks are looked up in the thesaurus; the report's own words need no synonym.
         unknown = [w for w in specific_words(masked) if w not in self.thesaurus.report_words]
-        for term in [*self.synonyms.expansions(masked), *self.thesaurus.expansions(unknown),
+        english = self.glossary.matches(text, stopwords()) if query.language == "en" else []
+        # A gloss of two words or more (place in school → 学位) is as specific as a table entry; one word is a hint.
+        for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS),
+                     *self.thesaurus.expansions(unknown),
                      *self._typo_fixes(text), *self._pinyin_hits(text)]:
             if term not in found and term not in text:
                 found.append(term)
         query.expansions = found
+        query.hints = [w for n, w in english if n < MIN_EVIDENCE_GLOSS and w not in found and w not in text]
         return query
 
     def _mask_terms(self, text: str) -> str:

@@ -65,7 +65,8 @@ class Retriever:
         if context is None:
             return ranking
         joint = self._rank_one(Query(raw=context.raw + " " + query.raw, text=f"{context.text} {query.text}",
-                                     language=query.language, expansions=context.expansions + query.expansions), mode)
+                                     language=query.language, expansions=context.expansions + query.expansions,
+                                     hints=context.hints + query.hints), mode)
         return Ranking(ranking.fused + CONTEXT_WEIGHT * joint.fused, ranking.lexical, ranking.dense)
 
     def clear_cache(self) -> None:
@@ -116,6 +117,6 @@ class Retriever:
 def _weighted_scores(index: LexicalIndex, query: Query) -> np.ndarray:
     """BM25 of the question's own words plus, at a lower weight, of the report terms they map to."""
     scores = index.scores(query.text)
-    if query.expansions:
-        scores = scores + EXPANSION_WEIGHT * index.scores(" ".join(query.expansions))
+    if query.expansions or query.hints:
+        scores = scores + EXPANSION_WEIGHT * index.scores(" ".join([*query.expansions, *query.hints]))
     return scores

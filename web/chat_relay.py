@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-CITATION_KEYS = ("passage_id", "document", "section", "title", "quote", "text", "span", "kb_version")
+CITATION_KEYS = ("passage_id", "document", "section", "title", "quote", "text", "span", "kb_version", "clause", "year")
 MAX_BUTTONS = 8
 
 

@@ -70,4 +70,7 @@ def test_dev_set_quality(kb):
 
     result = score(kb, load_questions(DATA / "dev.jsonl"))
     assert result["recall@1"] >= 0.90 and result["recall@3"] >= 0.97
-    assert result["abstention"] >= 0.85 and result["false_abstention"] <= 0.05
+    # The calibrated confidence test (knowledge/confidence.py) withholds weak answers: a wrong quote costs 3×
+    # an abstention, so a few more declines buy far fewer wrong answers.
+    assert result["abstention"] >= 0.85 and result["false_abstention"] <= 0.08
+    assert result["wrong_answers"] <= 0.015 and result["correct"] >= 0.90

@@ -166,11 +166,22 @@
     src.appendChild(el("span", { "class": "wz-sec" }, c.section || ""));
     src.appendChild(el("span", { "class": "wz-para" }, c.title || ""));
     card.appendChild(src);
-    card.appendChild(withFigures(el("blockquote", { "class": "wz-quote" }), c.quote || ""));
+    card.appendChild(renderQuote(c.quote || "", c.clause || ""));
     var open = el("button", { type: "button", "class": "wz-link" }, "查看原文");
     open.addEventListener("click", function () { showPassage(c, open); });
     card.appendChild(open);
     return card;
+  }
+
+  // The clause that answers is set in bold inside the full sentence it was quoted from.
+  function renderQuote(quote, clause) {
+    var box = el("blockquote", { "class": "wz-quote" });
+    var at = clause ? quote.indexOf(clause) : -1;
+    if (at < 0 || clause === quote) return withFigures(box, quote);
+    box.appendChild(document.createTextNode(quote.slice(0, at)));
+    box.appendChild(withFigures(el("strong", { "class": "wz-clause" }), clause));
+    box.appendChild(document.createTextNode(quote.slice(at + clause.length)));
+    return box;
   }
 
   function renderFeedback(msg) {

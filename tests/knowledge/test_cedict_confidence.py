@@ -1,0 +1,50 @@
+"""English through CC-CEDICT over the report's own vocabulary, and the calibrated confidence test."""
+from knowledge.cedict import Glossary, dictionary, stem
+from knowledge.confidence import MIN_COVERAGE, MIN_MARGIN, Features, confident
+from knowledge.lexical import stopwords
+
+
+def test_cedict_ships_in_the_pinned_wheel():
+    entries = dictionary()
+    assert len(entries) > 100_000
+    assert "place in school" in entries["学位"]
+
+
+def test_stem_is_shared_by_glosses_and_questions():
+    assert [stem(w) for w in ("parks", "facilities", "buses", "centres", "children", "bus")] == \
+        ["park", "facility", "bus", "center", "child", "bus"]
+
+
+def test_report_vocabulary_read_backwards(kb):
+    glossary = kb.analyzer.glossary
+    # word order and plural do not matter: CEDICT's "place in school" is the residents' "school places"
+    assert glossary.expansions("How many new school places?", stopwords())[0] == "学位"
+    assert "低空" in glossary.expansions("low-altitude flights", stopwords())
+    # a verb's gloss serves its -ing noun: 停车 "to park" → "parking"
+    assert "停车" in glossary.expansions("parking", stopwords())
+    # only the report's words are reachable: 啤酒 is in the report, 葡萄酒 (wine) is not
+    assert "葡萄酒" not in glossary.expansions("wine", stopwords())
+
+
+def test_glossary_follows_the_given_vocabulary():
+    glossary = Glossary({"学位", "停车"})
+    assert glossary.expansions("school places and parking", stopwords()) == ["学位", "停车"]
+    assert Glossary(set()).expansions("school places", stopwords()) == []
+
+
+def test_english_question_expanded_by_cedict(kb):
+    query = kb.analyzer.analyze("How many school places will be added?")
+    assert "学位" in query.expansions
+
+
+def test_confidence_needs_coverage_or_margin():
+    assert confident(Features(coverage=1.0, margin=0.0, dense=0.5))
+    assert confident(Features(coverage=0.0, margin=MIN_MARGIN + 0.5, dense=0.5))
+    assert not confident(Features(coverage=MIN_COVERAGE / 2, margin=MIN_MARGIN / 2, dense=0.5))
+
+
+def test_weak_neighbouring_passage_is_withheld(kb):
+    # 研发投入占GDP: the GDP-growth passage shares only "GDP" (through 地区生产总值) — a wrong quote before.
+    answer = kb.answer("研发投入占GDP多少")
+    assert answer.abstained and answer.reason == "low_confidence"
+    assert not kb.answer("今年新增多少学位").abstained
