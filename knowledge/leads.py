@@ -134,7 +134,11 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
         borrowed = verbs
     span = (clauses[start].start, clauses[end].end)
     clause = sentence.text[span[0] - sentence.start:span[1] - sentence.start]
-    return Lead(borrowed + clause, clause, span, scores[best][3] > 0)
+    # Only a telling word of the question's own (two characters or more) lets a reply affirm 「是的」: a single
+    # shared character (能, 装) is no evidence that the clause is about what was asked.
+    folded = fold_width(clause).lower()
+    telling = any(len(w) >= 2 and _occurs(w, folded) for w in matcher.own)
+    return Lead(borrowed + clause, clause, span, telling)
 
 
 def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: list[int]) -> tuple[int, int]:

@@ -37,11 +37,15 @@ def stopwords() -> frozenset[str]:
     return frozenset(w for w in words if not w.startswith("#"))
 
 
+# A bare count written in characters (一次, 两个, 几张) says how many, never what about: not a topic word.
+BARE_COUNT_RE = re.compile(r"[一二两三四五六七八九十几每半]+[个次张件位条名家所项回遍趟]?")
+
+
 def words(text: str) -> list[str]:
-    """Content words of `text` (jieba precise mode), stopwords and punctuation dropped."""
+    """Content words of `text` (jieba precise mode), stopwords, bare counts and punctuation dropped."""
     text = fold_width(text).lower()
     stop = stopwords()
-    return [w for w in _jieba().lcut(text) if WORD_RE.fullmatch(w) and w not in stop]
+    return [w for w in _jieba().lcut(text) if WORD_RE.fullmatch(w) and w not in stop and not BARE_COUNT_RE.fullmatch(w)]
 
 
 @lru_cache(maxsize=1)

@@ -121,3 +121,18 @@ def test_wrong_answer_rate():
     assert result["wrong_answers"] == pytest.approx(2 / 6)
     assert result["correct"] == pytest.approx(1 / 4) and result["abstention"] == pytest.approx(1 / 2)
     assert result["false_abstention"] == pytest.approx(1 / 4)
+
+
+def test_modal_verbs_and_bare_counts_are_not_topic_words():
+    """能不能 / 不能 / 需要 and a bare count (一次, 两趟) say nothing about what is asked: they are never evidence."""
+    from knowledge.lexical import words
+
+    assert not {"不能", "一次", "能不能"} & set(words("他们能不能帮我再做一次"))
+    assert not {"不能", "需要", "两趟", "一次"} & set(words("我不能去两趟吗，需要跑一次吗"))
+    assert "学位" in words("需要新增几个学位")
+
+
+def test_a_personal_yes_no_request_is_not_affirmed_on_a_shared_function_word(kb):
+    """「能不能…一次」 shares only 不能 / 一次 with report sentences (只能更好、不能变坏; 查一次): no 「是的」 quote."""
+    answer = kb.answer("我能不能让他们上门做一次")
+    assert answer.abstained or not answer.text.startswith("是的")
