@@ -15,12 +15,14 @@ RASA_MODEL := models/wuzhong.tar.gz
 RASA_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/jieba_userdict -type f 2>/dev/null)
 KB_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*)
 
-.PHONY: help run stop status test venvs kb rasa-model chromium postgresql migrate bench clean
+.PHONY: help run stop status test venvs kb rasa-model chromium postgresql redis supervisor migrate bench clean
 
 help:
 	@echo "make run   - set up everything needed and start the assistant (prints the URL)"
 	@echo "make test  - run the whole test suite"
 	@echo "make stop  - stop the servers started by make run"
+	@echo "make status - each server's state and health"
+	@echo "make run SCALE=1 - the scale-out variant: PostgreSQL + Redis, several Rasa workers"
 
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -67,21 +69,36 @@ chromium:
 migrate: venvs
 	$(PY) -m records upgrade
 
-run: venvs kb rasa-model migrate
+# SCALE=1: trackers and the app database on PostgreSQL, locks and rate-limit counters on Redis (scripts/settings.py).
+SCALE ?= 0
+export WUZHONG_SCALE := $(SCALE)
+RUN_DEPS := venvs kb rasa-model supervisor migrate $(if $(filter 1 true yes,$(SCALE)),postgresql redis)
+
+# supervisord keeps the processes up (restarts a crashed one) and rotates their logs; idempotent.
+run: $(RUN_DEPS)
 	$(PY) scripts/services.py start
 
 stop:
-	@[ -x $(PY) ] && $(PY) scripts/services.py stop || true
+	@if [ -x $(PY) ]; then $(PY) scripts/services.py stop; fi
 
 status:
-	$(PY) scripts/services.py status
+	@$(PY) scripts/services.py status
+
+supervisor:
+	@if ! command -v supervisord >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq supervisor >/dev/null; fi
+
+# Debian's Redis 7 (the scale-out variant and the replica tests); supervisord runs it, not the package's service.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; fi
 
 # The records tests also run against a real PostgreSQL server (Debian's package) that the test session starts.
 postgresql:
 	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi
 
-test: venvs rasa-model chromium postgresql
+test: venvs rasa-model chromium postgresql redis
 	$(PY) -m pytest
 
 bench: venvs kb

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+import records
 from knowledge import EmptyQueryError, KnowledgeError, PassageNotFoundError, QueryTooLongError
 
 from .conversation import is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language, \
@@ -65,6 +66,9 @@ class ActionAnswerReport(KnowledgeAction):
         topic: str | None = None,
     ) -> list[EventType]:
         """Ask the knowledge layer; utter the answer and its citation, or its verdict."""
+        curated = curated_reply(self.knowledge_base, question)  # an operator's official answer comes first
+        if curated is not None:
+            return utter_answer(dispatcher, curated, question, context, topic)
         try:
             answer = self.knowledge_base.answer(question, context=context)
         except QueryTooLongError as error:
@@ -90,6 +94,19 @@ class ActionAnswerReport(KnowledgeAction):
                 events.append(SlotSet("last_question", question))
             return events
         return utter_answer(dispatcher, answer, question, context, topic)
+
+
+def curated_reply(knowledge_base: Any, question: str) -> Any:
+    """The approved curated answer matching the question (read from the app database), else None; a live one
+    whose passage was superseded is flagged for review instead of being served with a dead citation."""
+    from knowledge import curated_answer
+    from records import curated
+
+    try:
+        return curated_answer(knowledge_base, question, curated.live_entries(), on_dead=curated.flag_dead)
+    except (records.DatabaseError, OSError, KnowledgeError):
+        logger.exception("curated answers unavailable; answering from the report")  # never breaks the conversation
+        return None
 
 
 def utter_answer(

@@ -34,15 +34,15 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def tracker_intents(rasa_url: str, sender: str) -> list[str]:
-    """The intent Rasa's NLU gave each user message of a conversation, in order."""
-    with urllib.request.urlopen(f"{rasa_url}/conversations/{sender}/tracker", timeout=30) as response:
+def tracker_intents(rasa_url: str, sender: str, token: str) -> list[str]:
+    """The intent Rasa's NLU gave each user message of a conversation, in order (Rasa's HTTP API needs its token)."""
+    with urllib.request.urlopen(f"{rasa_url}/conversations/{sender}/tracker?token={token}", timeout=30) as response:
         events = json.load(response)["events"]
     return [((e.get("parse_data") or {}).get("intent") or {}).get("name") or "" for e in events
             if e.get("event") == "user"]
 
 
-def run_conversation(client, rasa_url: str, conversation: dict) -> dict:
+def run_conversation(client, rasa_url: str, token: str, conversation: dict) -> dict:
     """Send each turn through /api/chat; judge it; read back the intents."""
     sender = f"bench-{uuid.uuid4().hex[:12]}"
     lang = conversation.get("lang", "zh")
@@ -54,7 +54,7 @@ def run_conversation(client, rasa_url: str, conversation: dict) -> dict:
         texts = [m.get("text") or "" for m in reply.get("messages") or []]
         turns.append({"turn": turn, "problems": problems, "texts": texts})
     try:
-        intents = tracker_intents(rasa_url, sender)
+        intents = tracker_intents(rasa_url, sender, token)
     except OSError:
         intents = []
     # Turns Rasa never saw (reduced mode) have no intent; align from the end of the conversation.
@@ -116,22 +116,24 @@ def main(argv: list[str] | None = None) -> int:
     conversations = load(args.file)
 
     from knowledge.kb import default_path
+    from scripts.settings import instance_token
 
     kb_dir = args.kb or default_path()
     with tempfile.TemporaryDirectory(prefix="bench-conversations-") as workdir:
         stack = None
         rasa_url, actions_url = args.rasa_url, args.actions_url
+        token = instance_token("rasa_token", "WUZHONG_RASA_TOKEN") if rasa_url else ""
         if not rasa_url:
             from tests.stack import start_stack
 
             started = time.perf_counter()
             stack = start_stack(kb_dir, workdir)
-            rasa_url, actions_url = stack.rasa_url, stack.actions_url
+            rasa_url, actions_url, token = stack.rasa_url, stack.actions_url, stack.rasa_token
             print(f"stack up in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         try:
             client = make_client(rasa_url, actions_url, kb_dir, Path(workdir) / "web.sqlite")
             started = time.perf_counter()
-            results = [run_conversation(client, rasa_url, c) for c in conversations]
+            results = [run_conversation(client, rasa_url, token, c) for c in conversations]
             seconds = time.perf_counter() - started
         finally:
             if stack is not None:

@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 TARGETS = {"zh_answered": 0.90, "en_answered": 0.80, "followup_answered": 0.85, "abstention": 0.85}
 MAX_FALSE_ABSTENTION = 0.05
@@ -34,7 +35,10 @@ def send(url: str, sender: str, message: str, timeout: float = 60.0) -> list[dic
 
 def latest_intent(url: str, sender: str) -> str:
     """The intent NLU gave the sender's latest message (for the failure listing)."""
-    with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker", timeout=30) as response:
+    from scripts.settings import instance_token  # Rasa's HTTP API needs the token `make run` gave it
+
+    token = instance_token("rasa_token", "WUZHONG_RASA_TOKEN")
+    with urllib.request.urlopen(f"{url}/conversations/{sender}/tracker?token={token}", timeout=30) as response:
         tracker = json.load(response)
     intent = (tracker.get("latest_message") or {}).get("intent") or {}
     return f"{intent.get('name')}:{intent.get('confidence', 0):.2f}"

@@ -26,10 +26,19 @@ __all__ = [
     "ModelMismatchError", "PassageNotFoundError", "SourceError",
     "Library", "LiveKnowledgeBase", "FoundPassage", "Source", "read_document", "diff_passages", "apply_passage_edits",
     "DocumentFormatError", "PublishInProgressError", "VersionNotFoundError",
+    "CuratedEntry", "CuratedMatch", "CuratedMatcher", "curated_answer", "dead_citations", "check_citation",
+    "group_questions", "QuestionGroup", "topic_of", "add_synonym", "operator_synonyms_path", "SynonymError",
+    "refresh_synonyms",
 ]
 # Versions library, live follower, uploads and draft diffs: name -> module (imported on first use).
 _LAZY = {"Library": "library", "LiveKnowledgeBase": "live", "FoundPassage": "live", "Source": "sources",
-         "read_document": "formats", "diff_passages": "diff", "apply_passage_edits": "edits"}
+         "read_document": "formats", "diff_passages": "diff", "apply_passage_edits": "edits",
+         # Curated answers (operators' official answers matched to residents' phrasings).
+         **dict.fromkeys(("CuratedEntry", "CuratedMatch", "CuratedMatcher", "curated_answer", "dead_citations",
+                          "check_citation"), "curated"),
+         # Operators' gaps page: group unanswered questions, name their topic, add a synonym.
+         **dict.fromkeys(("group_questions", "QuestionGroup", "topic_of", "add_synonym", "operator_synonyms_path",
+                          "SynonymError", "refresh_synonyms"), "grouping")}
 
 
 def __getattr__(name: str):

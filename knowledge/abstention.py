@@ -25,6 +25,9 @@ from .intents import is_unclear, request_kind
 from .lexical import nouns
 from .passages import split_sentences
 from .query import Query
+from .question_types import asks_day, asks_year_of_event
+from .scope import (FIGURE_ASK_RE, _names, asking_part, counted_item,  # noqa: F401 (asking_part: API)
+                    out_of_scope_word, unnamed_instances, value_figures)
 from .retrieval import Ranking
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -36,17 +39,21 @@ SHORT_QUESTION_WORDS = 4
 # phrase (极端天气, 污染天气), not a request for what no report gives.
 QUOTE_MARGIN = 2
 RELATED_CLAUSE_SHARE = 0.5
-LONG_QUESTION_CHARS = 40
 FIGURE_RUNNERS_UP = 2
 FIGURE_RUNNER_UP_MARGIN = 0.4  # measured on dev: 0.4 > 0.2
 # Digits inside quotation marks name things (“113”领军人才行动, “1+9”综合改革): they count nothing.
 QUOTED_NAME_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
-ASKING_CLAUSES = 2
 # 多少辆 is not answered by 「公交线路10条」: a specific measure word asked must be the unit of the figure.
 UNIT_ASK_RE = re.compile(r"(?:多少|几)(人次|亿|万|辆|张|条|家|所|套|户|亩|座|名|台|间|人|艘|架|棵|公里|千米|米)")
-FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
-                           r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b")
 FIGURE_IN_TEXT_RE = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个条家所项座张辆套户亩名位台间处]|[一二两三四五六七八九十]成")
+# A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
+# (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
+PERCENT_ASK_RE = re.compile(r"比例|比重|占比|百分之几|百分比|\bshare\b|\bproportion\b|\bpercent|\bratio\b")
+SHARE_ASK_RE = re.compile(r"占|比例|比重|\bshare\b|\bproportion\b|\bratio\b")
+PERCENT_IN_TEXT_RE = re.compile(r"%|％|百分之|[一二三四五六七八九十]成")
+SHARE_IN_TEXT_RE = re.compile(r"占|比例|比重|率")
+# A day or month the report states (九月底前, 1月6日): only such a clause answers 「具体哪天」.
+DAY_IN_TEXT_RE = re.compile(r"\d+月|[一二三四五六七八九十]{1,2}月|\d+日")
 
 
 @dataclass
@@ -152,7 +159,12 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     kind = classify(query.text, has_context=context is not None)
     if kind:
         return Verdict(True, kind, evidence)
-    aspect = unanswerable_aspect(asking_part(query.text), kb.analyzer.report)
+    asking = asking_part(query.text)
+    aspect = unanswerable_aspect(asking, kb.analyzer.report)
+    if aspect == "schedule" and asks_year_of_event(asking):
+        aspect = None  # 哪年通车: a yearly report's year (or its 上半年, 九月底前) is the answer
+    elif aspect is None and asks_day(asking) and not DAY_IN_TEXT_RE.search(kb.paragraph_text(hits[0].passage)):
+        aspect = "schedule"  # 具体哪几天: a clause without a day must not be quoted for one
     if aspect:
         return Verdict(True, aspect, evidence)
     if not evidence.matched:
@@ -165,6 +177,11 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
             and evidence.dense < ENGLISH_DENSE_MIN:
         return Verdict(True, "no_match", evidence)
     verdict = figure_verdict(kb, query, hits, evidence)
+    outside = not verdict.abstain and out_of_scope_word(kb, query, hits[verdict.choice].passage)
+    if outside:
+        return Verdict(True, f"no_match:{outside}", evidence)
+    if not verdict.abstain and unnamed_instances(kb, query, hits[verdict.choice].passage):
+        return Verdict(True, "no_match", evidence)
     if gate and not verdict.abstain and context is None and not confident(evidence_features(kb, query, hits, verdict)):
         return Verdict(True, "low_confidence", evidence)
     return verdict
@@ -185,15 +202,6 @@ def figure_verdict(kb, query: Query, hits: list[Hit], evidence: Evidence) -> Ver
             return Verdict(False, None, evidence, choice)
         first_missing = first_missing or missing
     return Verdict(True, f"no_figure:{first_missing}", evidence)
-
-
-def asking_part(text: str) -> str:
-    """What a long message asks: its last clauses. Residents tell their story first (我们在上海上班, 房租太贵…),
-    and a place or price in the story is not what they ask about."""
-    if len(text) <= LONG_QUESTION_CHARS:
-        return text
-    clauses = [c for c in re.split(r"[，,。！!？?；;]|(?<=[a-z])\. ", text) if c.strip()]
-    return "，".join(clauses[-ASKING_CLAUSES:])
 
 
 def classify(text: str, has_context: bool = False) -> str | None:
@@ -232,7 +240,13 @@ def missing_figure(query: Query, text: str, idf) -> str | None:
     # A number the resident wrote names the item (24小时城市书房) or is what they already know (7530个学位).
     known = sorted(set(re.findall(r"\d+(?:\.\d+)?", query.text)), key=len, reverse=True)
 
+    lowered = query.text.lower()
+    percent, share = PERCENT_ASK_RE.search(lowered), SHARE_ASK_RE.search(lowered)
+
     def states_figure(clause: str) -> bool:
+        if percent and not (PERCENT_IN_TEXT_RE.search(clause) and (not share or SHARE_IN_TEXT_RE.search(clause))):
+            return False
+        clause = value_figures(query.text, clause)
         for number in known:
             clause = clause.replace(number, "")
         # The report may put the unit before the figure (游客总人次突破2400万).
@@ -240,6 +254,12 @@ def missing_figure(query: Query, text: str, idf) -> str | None:
 
     if any(states_figure(c) for score, c in scored if score >= best * RELATED_CLAUSE_SHARE):
         return None
+    counted = counted_item(query.text)
+    if counted and any(_names(counted, c) and states_figure(c) for _, c in scored):
+        return None  # 「…光福九年一贯制学校…,新增学位7530个」: the clause of the counted item states it
+    if counted and any(_names(counted, c) for _, c in scored):
+        return counted
     top = [c for score, c in scored if score == best]
     named = [w for w in sorted(wanted, key=wanted.get, reverse=True) if any(w in c for c in top)]
-    return named[0] if named else None
+    # The item may be named only inside quotation marks (新建一批“24小时城市书房”): still no figure for it.
+    return named[0] if named else counted or max((w for w in wanted if not w.isdigit()), key=wanted.get, default=None)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .documents import document_noun
 from .english import compose_en
 from .figures_en import QUOTED_RE, ungrounded_english
 from .leads import FIGURE_PREFERENCE, Lead, choose_lead
-from .passages import Passage, Sentence, split_sentences
+from .passages import Passage, Sentence, is_work_report, split_sentences
 from .query import Query
 from .question_types import OTHER, WHEN, YESNO, question_type, reply_type, wants_year
 from .reasons import ABSTAIN_EN, ABSTAIN_ZH, HOTLINE_EN, HOTLINE_ZH, REASONS, abstention_text, reason_text  # noqa: F401
@@ -33,13 +34,15 @@ class Hit:
         """The search result contract: passage fields plus score."""
         p = self.passage
         return {"passage_id": p.id, "document": p.document, "section": p.section, "title": p.title,
-                "text": p.text, "score": round(self.score, 4), "section_no": p.section_no, "span": list(p.span)}
+                "text": p.text, "score": round(self.score, 4), "section_no": p.section_no, "span": list(p.span),
+                "document_id": p.document_id}
 
 
 @dataclass
 class Citation:
     """Where an answer comes from: the passage, the exact sentence quoted (the card), and the exact clause the
-    answer leads with (`clause`, `clause_span`: a substring of the quote); `year`: the report's, from its metadata."""
+    answer leads with (`clause`, `clause_span`: a substring of the quote); `year`: the document's, from its metadata;
+    `document` (title) and `document_id` name the document, `kb_version` the knowledge base version quoted."""
 
     passage: Passage
     quote: str
@@ -55,7 +58,8 @@ class Citation:
         return {"passage_id": p.id, "document": p.document, "section": p.section, "title": p.title,
                 "quote": self.quote, "text": p.text, "span": list(self.quote_span), "kb_version": self.kb_version,
                 "section_no": p.section_no, "clause": self.clause or self.quote,
-                "clause_span": list(self.clause_span or self.quote_span), "year": self.year}
+                "clause_span": list(self.clause_span or self.quote_span), "year": self.year,
+                "document_id": p.document_id}
 
 
 @dataclass
@@ -134,14 +138,20 @@ def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query
 
 
 def compose_zh(lead: Lead, kind: str, year: int | None, passage: Passage) -> str:
-    """「报告提出2025年实现…」 for when / will-it, 「是的，报告提出…」 for yes-no, else the clause; then the source."""
-    body = lead.text
-    said = f"报告提出{year}年{body}" if year else None
+    """「报告提出2025年实现…」 for when / will-it, 「是的，报告提出…」 for yes-no (「通知提出…」 for a notice), else the
+    clause; then the source."""
+    body, noun = lead.text, document_noun(passage.document)
+    said = f"{noun}提出{year}年{body}" if year else None
     if kind == YESNO and lead.matched:
-        body = f"是的，{said or '报告提出' + body}"
+        body = f"是的，{said or noun + '提出' + body}"
     elif said and (kind == WHEN or kind == YESNO):
         body = said
-    return f"{body}。（{DOCUMENT_ZH}·{part_name_zh(passage)}·{passage.title}）"
+    return f"{body}。（{document_name_zh(passage)}·{part_name_zh(passage)}·{passage.title}）"
+
+
+def document_name_zh(passage: Passage) -> str:
+    """How a reply names its source: the work report by its usual name, any other document by its title."""
+    return DOCUMENT_ZH if is_work_report(passage.document) else passage.document
 
 
 def abstain(query: Query, reason: str, hits: list[Hit]) -> Answer:

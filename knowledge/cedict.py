@@ -30,6 +30,9 @@ MAX_SHARED = 4
 BRITISH = {"centre": "center", "programme": "program", "neighbour": "neighbor", "colour": "color", "theatre": "theater"}
 IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
 BRITISH_RE = re.compile("|".join(BRITISH))
+# A long gloss (太湖: "lake tai near wuxi city 无锡, bordering on jiangsu …") names its headword first: the words
+# before its first comma or one of these words are indexed as well.
+HEAD_ENDS = frozenset("near in on at of located bordering between from with which that".split())
 GLOSS_STOP = frozenset("a an the to of for in on at by one's sb sth something someone be or and with as".split())
 
 
@@ -66,6 +69,11 @@ def gloss_keys(gloss: str) -> list[tuple[str, ...]]:
     """Keys of one gloss; a verb's gloss (to park) also under its -ing form, the noun residents use (parking)."""
     found = WORD_RE.findall(gloss)
     keys = [phrase_key(found)]
+    if len(found) > MAX_GLOSS_WORDS:
+        head = WORD_RE.findall(gloss.split(",")[0])
+        head = head[:next((i for i, w in enumerate(head) if w in HEAD_ENDS), len(head))]
+        if 2 <= len(head) <= MAX_GLOSS_WORDS:
+            keys.append(phrase_key(head))
     if len(found) >= 2 and found[0] == "to":
         verb = found[1]
         for form in {verb[:-1] + "ing" if verb.endswith("e") and not verb.endswith("ee") else verb + "ing",
@@ -130,6 +138,22 @@ class Glossary:
         for _, n, word in sorted(found, key=lambda e: -e[0]):
             out.setdefault(word, n)
         return [(n, word) for word, n in out.items()]
+
+    def groups(self, question: str, stop: frozenset[str], min_words: int = 1) -> list[tuple[int, int, tuple[str, ...]]]:
+        """For each matched phrase of at least `min_words` words: its (start, end) in the lowered question and the
+        report words it glosses — alternatives, any of which says what that phrase says."""
+        found_words = [m for m in WORD_RE.finditer(question.lower())
+                       if m.group() not in stop and m.group() not in GLOSS_STOP]
+        lemmas = [stem(m.group()) for m in found_words]
+        used, found = [False] * len(lemmas), []
+        for n in range(min(MAX_GLOSS_WORDS, len(lemmas)), 0, -1):
+            for i in range(len(lemmas) - n + 1):
+                key = tuple(sorted(lemmas[i:i + n]))
+                if not any(used[i:i + n]) and key in self.index:
+                    used[i:i + n] = [True] * n
+                    if n >= min_words:
+                        found.append((found_words[i].start(), found_words[i + n - 1].end(), self.index[key]))
+        return found
 
     def expansions(self, question: str, stop: frozenset[str]) -> list[str]:
         """Report words whose glosses the question names (see `matches`)."""

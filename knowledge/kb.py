@@ -10,12 +10,14 @@ from pathlib import Path
 
 from .abstention import decide
 from .answers import Answer, Hit, abstain, compose
+from .documents import Naming, describe, named_documents, tie_order
+from .multidoc import DocumentParts, answer_across
 from .encoders import DEFAULT_MODEL, ENGLISH_MODEL, make_encoder
 from .errors import IndexMissingError, KnowledgeError, ModelMismatchError, PassageNotFoundError
 from .index import VectorIndex
 from .lexical import LexicalIndex
 from .passages import DEFAULT_MAX_CHARS, Passage, cut_passages, parse_document
-from .query import QueryAnalyzer
+from .query import Query, QueryAnalyzer
 from .retrieval import Retriever
 from .sources import SOURCES_DIR, Source, load_sources
 
@@ -46,7 +48,8 @@ def lexical_text(passage: Passage) -> str:
 class KnowledgeBase:
     """The report's passages with their lexical and dense indexes."""
 
-    def __init__(self, path: Path, manifest: dict, passages: list[Passage], dense: dict) -> None:
+    def __init__(self, path: Path, manifest: dict, passages: list[Passage], dense: dict,
+                 analyzer: QueryAnalyzer | None = None, lexical=None, clause_lexical=None) -> None:
         self.path = path
         self.manifest = manifest
         self.version: str = manifest["version"]
@@ -54,8 +57,12 @@ class KnowledgeBase:
         self._by_id = {p.id: p for p in passages}
         self._sources = {d["id"]: (path / "sources" / f"{d['id']}.txt").read_text(encoding="utf-8")
                          for d in manifest["documents"]}
-        self.analyzer = QueryAnalyzer(list(self._sources.values()))
-        self.retriever = Retriever(passages, LexicalIndex([lexical_text(p) for p in passages]), dense)
+        self.analyzer = analyzer or QueryAnalyzer(list(self._sources.values()))
+        self.documents = describe(manifest["documents"])
+        self.tie_order = tie_order(self.documents)
+        self.retriever = Retriever(passages, lexical or LexicalIndex([lexical_text(p) for p in passages]), dense,
+                                   self.tie_order, clause_lexical)
+        self._parts = DocumentParts(self) if len(self.documents) > 1 else None
 
     # -- building ---------------------------------------------------------------------------------
     @classmethod
@@ -135,7 +142,11 @@ class KnowledgeBase:
         return self._search(query, k, context, mode)[2]
 
     def answer(self, query: str, context: str | None = None, mode: str = "hybrid", k: int = 5) -> Answer:
-        """An extractive, cited answer — or an abstention saying the report does not answer (`hits`: the k best)."""
+        """An extractive, cited answer — or an abstention saying the report does not answer (`hits`: the k best).
+
+        With several documents, each answers as if alone and the best evidence wins (knowledge.multidoc)."""
+        if len(self.documents) > 1:
+            return answer_across(self, self._parts, query, context, mode, k)
         analyzed, previous, hits, ranking = self._search(query, k, context, mode)
         verdict = decide(self, analyzed, hits, ranking, previous)
         if verdict.abstain:
@@ -149,10 +160,24 @@ class KnowledgeBase:
     def _search(self, query: str, k: int, context: str | None, mode: str = "hybrid"):
         analyzed = self.analyzer.analyze(query)
         previous = self.analyzer.analyze(context) if context and context.strip() else None
-        ranking = self.retriever.rank(analyzed, previous, mode)
+        ranking = self.retriever.rank(self.topic(analyzed), self.topic(previous), mode)
+        naming = self.naming(analyzed) or (self.naming(previous) if previous is not None else None)
+        if naming is not None:  # 「暑托班通知里…」「2024年…」: the named documents are preferred
+            ranking = self.retriever.prefer(ranking, naming.ids)
         order = ranking.order()[: max(1, min(int(k), len(self.passages)))]
         hits = [Hit(self.passages[i], float(ranking.fused[i])) for i in order]
         return analyzed, previous, hits, ranking
+
+    def naming(self, query: Query | None) -> Naming | None:
+        """The documents a question names (by year or kind), when it names some but not all of them."""
+        return named_documents(query.text, self.documents) if query is not None else None
+
+    def topic(self, query: Query | None) -> Query | None:
+        """The question without the words naming a document: 「2024年」 chose the document, it is not the topic
+        (nor a question about the past); a question naming none is itself."""
+        naming = self.naming(query)
+        topic = naming.topic(query.text) if naming is not None else ""
+        return self.analyzer.analyze(topic) if topic else query
 
     def warm_up(self) -> float:
         """Load the models now (servers call this at start); returns the seconds it took."""

@@ -13,7 +13,8 @@ from .clauses import split_clauses
 from .figures_en import parse_figures
 from .normalize import fold_width
 from .passages import Sentence
-from .question_types import QUANTITY, WHICH
+from .question_types import QUANTITY, WHEN, WHICH
+from .scope import counted_item
 
 # The context's words only break ties between clauses the follow-up's own words match equally.
 CONTEXT_WEIGHT = 0.2
@@ -23,6 +24,8 @@ COUNTED_PREFERENCE = 1.5
 # Beyond this a list is cut to the stretch of items the question names (做好森林防火、…、防汛抗旱).
 LIST_MAX_CHARS = 60
 DIGIT_RE = re.compile(r"\d")
+# A time the clause itself states (上半年全部开工, 九月底前, 2026年): a when-question leads with it.
+TIME_RE = re.compile(r"[上下]半年|年底|年内|月底|季度|\d+月|[一二三四五六七八九十]{1,2}月|底前|\d{4}年")
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 # 「A、B等3个项目建设」: a count after 等 sums up the whole list, so the list is one unit.
 SUMMARY_RE = re.compile(r"等\s*\d")
@@ -75,6 +78,7 @@ class _Matcher:
         self.context = {w: idf(w) or 1.0 for w in context if w and w not in self.own}
         self.bigrams = {run[i:i + 2] for run in CJK_RUN_RE.findall(question) for i in range(len(run) - 1)}
         self.kind = kind
+        self.counted = counted_item(question) if kind == QUANTITY else None
 
     def score(self, text: str) -> tuple[float, int, bool, float]:
         """(match, shared question characters, states a figure, own-word match): compared in that order."""
@@ -85,6 +89,8 @@ class _Matcher:
         theirs = sum(v for w, v in self.context.items() if _occurs(w, norm))
         has_figure = bool(DIGIT_RE.search(norm))
         weight = FIGURE_PREFERENCE if self.kind == QUANTITY and has_figure else 1.0
+        if self.kind == WHEN and TIME_RE.search(norm):
+            weight = FIGURE_PREFERENCE
         # Ties between equally matched clauses go to the one sharing more of the question's characters
         # (「公车站点今年新增几个」: 公交 is in two clauses, 站点 and 新增 in one), then to a concrete figure.
         return (mine + CONTEXT_WEIGHT * theirs) * weight, sum(b in norm for b in self.bigrams), has_figure, mine
@@ -116,6 +122,7 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
     scores = [matcher.score(sentence.text[clauses[a].start - sentence.start:clauses[b].end - sentence.start])
               for a, b in units]
     best = max(range(len(units)), key=lambda i: scores[i][:3])
+    best = _counting_unit(best, units, clauses, scores, matcher.counted)
     if scores[best][0] <= 0:
         return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
     start, end = _run(best, units, scores, groups)
@@ -139,6 +146,19 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
     folded = fold_width(clause).lower()
     telling = any(len(w) >= 2 and _occurs(w, folded) for w in matcher.own)
     return Lead(borrowed + clause, clause, span, telling)
+
+
+def _counting_unit(best: int, units: list[tuple[int, int]], clauses: list[Sentence], scores: list[tuple],
+                   counted: str | None) -> int:
+    """For 多少学位 the clause whose figure counts 学位 (新增学位7530个) leads when the best-matching clause only
+    names the item's setting (加快光福九年一贯制学校…) and not the item itself."""
+    def text(i: int) -> str:
+        return fold_width("".join(c.text for c in clauses[units[i][0]:units[i][1] + 1])).lower()
+
+    if not counted or counted in text(best):
+        return best
+    counting = [i for i in range(len(units)) if counted in text(i) and _counted(text(i), counted, parse_figures(text(i)))]
+    return max(counting, key=lambda i: scores[i][:3]) if counting else best
 
 
 def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: list[int]) -> tuple[int, int]:

@@ -151,6 +151,8 @@ class LiveKnowledgeBase:
 
 
 def _watch(ref: "weakref.ref[LiveKnowledgeBase]") -> None:
+    from .grouping import refresh_synonyms
+
     # Holds only a weak reference: a LiveKnowledgeBase nobody uses any more is collected and the thread ends.
     while True:
         time.sleep(CHECK_SECONDS)
@@ -159,6 +161,7 @@ def _watch(ref: "weakref.ref[LiveKnowledgeBase]") -> None:
             return
         try:
             live.refresh()
+            refresh_synonyms(live._kb)  # an operator's new synonym reaches every process within a second too
         except Exception:
             logger.exception("checking the knowledge base pointer failed")
         del live

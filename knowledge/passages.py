@@ -21,6 +21,8 @@ TARGETS_PREFIX = "今年经济社会发展的主要预期目标"
 CLOSING_MARK = "各位代表"
 CLOSING_TITLE = "结束语"
 INTRO_TITLE = "本部分总述"
+REPORT_MARK = "工作报告"
+OPENING_TITLE = "前言"  # what comes before the numbered parts of a document that is not a work report
 
 
 @dataclass(frozen=True)
@@ -118,13 +120,25 @@ def _is_heading(line: str) -> bool:
     return len(line) <= 30 and not re.search(r"[。,，;；:：]", line)
 
 
+def is_work_report(title_line: str) -> bool:
+    """Whether a document is a government work report (its parts are numbered 一、二、…) by its title line."""
+    return REPORT_MARK in title_line
+
+
 def parse_document(text: str) -> list[Section]:
-    """Parse the cleaned report text into sections of paragraphs (title line and part heading skipped)."""
+    """Parse a document into sections of paragraphs (title line skipped): a work report by its numbered parts,
+    any other document (a notice, a Q&A) by its paragraphs and items (knowledge.plain_documents)."""
     lines = list(_line_spans(text))
+    if not lines:
+        raise SourceError("文件是空的：没有任何文字")
+    if not any(SECTION_RE.match(line) for _, line in lines[1:]) and not is_work_report(lines[0][1]):
+        from .plain_documents import parse_plain  # here: it imports this module's building blocks
+
+        return parse_plain(lines[1:])
     if len(lines) < 3:
         raise SourceError("the document has fewer than three non-empty lines: is it the cleaned report?")
     sections: list[Section] = []
-    numbered = False
+    numbered, report = False, is_work_report(lines[0][1])
     for start, line in lines[1:]:  # the first line is the document's own title
         match = SECTION_RE.match(line)
         if match:
@@ -138,14 +152,14 @@ def parse_document(text: str) -> list[Section]:
         if line.startswith(CLOSING_MARK):
             sections.append(Section(CLOSING_TITLE, None, CLOSING_TITLE))
         elif not numbered:
-            name = _opening_section_name(line, sections)
+            name = _opening_section_name(line, sections) if report else OPENING_TITLE
             if not sections or sections[-1].title != name:
                 sections.append(Section(name, None, name))
         if not sections:
             raise SourceError(f"text before any section heading: {line[:30]}…")
         sections[-1].paragraphs.append(_paragraph(line, start, sections[-1]))
-    if not numbered:
-        raise SourceError("no numbered part (一、二、…) found: the document does not look like a work report")
+    if not numbered:  # a work report whose part headings were lost in copying: its citations would name no part
+        raise SourceError("no numbered part (一、二、…) found in a work report: were its part headings lost in copying?")
     return sections
 
 

@@ -55,7 +55,8 @@ def check_query(raw: object) -> str:
         raise EmptyQueryError()
     if len(raw) > MAX_QUERY_CHARS:
         raise QueryTooLongError(len(raw))
-    return raw
+    # A lone surrogate ("\ud800" in a JSON body) cannot be encoded (opencc, jieba, SQLite): read it as "?".
+    return raw.encode("utf-8", "replace").decode("utf-8")
 
 
 class QueryAnalyzer:

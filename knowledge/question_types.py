@@ -21,6 +21,14 @@ YESNO_RE = re.compile(
     r"是不是|是否|有没有|会不会|能不能|要不要|可不可以|[吗嘛么][?？!！。\s]*$|"
     r"^\s*(?:is|are|will|does|do|did|can|has|have|was|were|should)\b", re.IGNORECASE)
 FOLLOWUP_TYPES = (WHEN, QUANTITY, WHICH, YESNO)
+# A yearly work report dates its tasks by the year (or 上半年, 九月底前): "in which year / when will it happen" is
+# answered by it, a day, an hour or an opening time never is.
+YEAR_WHEN_RE = re.compile(r"哪年|哪一年|什么时候|啥时候|什么时侯|何时|什么时间|啥时间|"
+                          r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bhow soon\b")
+DAY_WHEN_RE = re.compile(r"几点|几号|哪一?天|哪几天|几月几|具体(日期|时间)|\b(what time|which day|what date|what day)\b")
+# Opening hours, timetables, enrolment: recurring times, not the year a task is done.
+RECURRING_RE = re.compile(r"时刻|班次|首班|末班|营业|开放时间|开门|关门|开业|开学|招生|报名|开放|"
+                          r"\b(timetable|opening hours|open hours|register|enrol|enroll|registration)\b|\bopens?\b(?! to traffic)")
 
 
 def question_type(text: str) -> str:
@@ -49,3 +57,15 @@ def reply_type(text: str, context: str | None = None) -> str:
 def wants_year(text: str, kind: str) -> bool:
     """When-questions and will-it / is-it-being-built questions are answered with the report's year."""
     return kind == WHEN or (kind == YESNO and bool(PLANNED_RE.search(text)))
+
+
+def asks_day(text: str) -> bool:
+    """Whether a question asks for a day or an hour (具体哪几天, 几点, what date)."""
+    return bool(DAY_WHEN_RE.search(text.lower()))
+
+
+def asks_year_of_event(text: str) -> bool:
+    """Whether a when-question asks only in which year / when something happens (哪年通车, when will it start):
+    a work report answers that with its year or the clause's own time, never with a day."""
+    lowered = text.lower()
+    return bool(YEAR_WHEN_RE.search(lowered)) and not asks_day(lowered) and not RECURRING_RE.search(lowered)

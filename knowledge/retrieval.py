@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from .clauses import split_clauses
+from .documents import DOCUMENT_BONUS, TIE_MARGIN
 from .index import VectorIndex
 from .lexical import LexicalIndex
 from .passages import Passage, split_sentences
@@ -25,6 +26,8 @@ EXPANSION_WEIGHT = 0.5  # measured: recall@1 0.948 vs 0.942 at 1.0 on dev
 # one item meets the clause that names it; a passage counts its best clause (figure-stating ones first for how-many).
 CLAUSE_WEIGHT = 0.5  # measured: 0.5 ≥ 0 and > 1.0 on the tuning sets
 FIGURE_RE = re.compile(r"\d")
+# A year (「现将2025年…通知如下」) dates a sentence, it counts nothing: no how-many bonus for it.
+YEAR_RE = re.compile(r"(?:19|20)\d\d年")
 
 
 @dataclass
@@ -43,17 +46,26 @@ class Ranking:
 class Retriever:
     """Scores passages for a query with BM25 and the dense index of the query's language."""
 
-    def __init__(self, passages: list[Passage], lexical: LexicalIndex, dense: dict[str, tuple[VectorIndex, object]]) -> None:
+    def __init__(self, passages: list[Passage], lexical: LexicalIndex, dense: dict[str, tuple[VectorIndex, object]],
+                 tie_order: dict[str, float] | None = None, clause_lexical: LexicalIndex | None = None) -> None:
         self.passages = passages
+        # Several documents: a near-tie goes to the main report, then the newer document (0 = first, 1 = last).
+        order = tie_order or {}
+        self._tie = np.array([order.get(p.document_id, 0.0) for p in passages], dtype=np.float32)
         self.lexical = lexical
         self.dense = dense  # language -> (index, encoder)
         self._cached_dense = lru_cache(maxsize=2048)(self._compute_dense)
-        self._has_figure = np.array([bool(re.search(r"\d", p.text)) for p in passages], dtype=np.float32)
+        self._has_figure = np.array([states_figure(p.text) for p in passages], dtype=np.float32)
         clauses = [(i, c.text) for i, p in enumerate(passages)
                    for s in split_sentences(p.text) for c in split_clauses(s.text)]
         self._clause_owner = np.array([i for i, _ in clauses], dtype=np.int64)
-        self._clause_figure = np.array([bool(FIGURE_RE.search(t)) for _, t in clauses], dtype=np.float32)
-        self.clause_lexical = LexicalIndex([t for _, t in clauses]) if clauses and CLAUSE_WEIGHT else None
+        self._clause_figure = np.array([states_figure(t) for _, t in clauses], dtype=np.float32)
+        self.clause_lexical = clause_lexical or (LexicalIndex([t for _, t in clauses]) if clauses and CLAUSE_WEIGHT
+                                                 else None)
+
+    def clause_positions(self, positions: list[int]) -> np.ndarray:
+        """Indices of the clauses of the passages at `positions` (in order): a document's slice of the clause index."""
+        return np.nonzero(np.isin(self._clause_owner, np.asarray(positions, dtype=np.int64)))[0]
 
     def rank(self, query: Query, context: Query | None = None, mode: str = "hybrid") -> Ranking:
         """Fused ranking of all passages; `context` (the previous question) steers follow-ups.
@@ -98,7 +110,12 @@ class Retriever:
             fused = lexical_norm + DENSE_WEIGHT * (dense - dense.max())
         if query.asks_quantity:  # "how many" is answered by a passage that states a figure
             fused = fused + QUANTITY_BONUS * self._has_figure
-        return Ranking(fused, lexical, dense)
+        return Ranking(fused - TIE_MARGIN * self._tie, lexical, dense)
+
+    def prefer(self, ranking: Ranking, document_ids: frozenset[str]) -> Ranking:
+        """The ranking with the passages of the documents a question names raised (knowledge.documents)."""
+        named = np.array([p.document_id in document_ids for p in self.passages], dtype=np.float32)
+        return Ranking(ranking.fused + DOCUMENT_BONUS * named, ranking.lexical, ranking.dense)
 
     def clause_scores(self, query: Query) -> np.ndarray:
         """Per passage: its best clause's BM25 score (normalized), a figure-stating clause preferred for how-many."""
@@ -112,6 +129,11 @@ class Retriever:
         best = np.zeros(len(self.passages), dtype=np.float32)
         np.maximum.at(best, self._clause_owner, scores.astype(np.float32))
         return best
+
+
+def states_figure(text: str) -> bool:
+    """Whether a text states a figure (a digit outside a year)."""
+    return bool(FIGURE_RE.search(YEAR_RE.sub("", text)))
 
 
 def _weighted_scores(index: LexicalIndex, query: Query) -> np.ndarray:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import Insert, select, update
+from sqlalchemy import Insert, Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -65,6 +66,68 @@ def recent_handoffs(limit: int = 50, url: Url = None) -> list[dict[str, Any]]:
     with session_scope(url) as session:
         rows = session.scalars(select(Handoff).order_by(Handoff.id.desc()).limit(int(limit)))
         return [_handoff_dict(row) for row in rows]
+
+
+@dataclass
+class HandoffPage:
+    """One page of a handoff list: its rows, how many match in all, the page number (from 1) and size."""
+
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matching rows fill (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def _page_of(session: Session, query: Select, order: Any, page: int, per_page: int) -> HandoffPage:
+    per_page = max(1, int(per_page))
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    # A page past the end shows the last one (a handoff closed meanwhile must not leave staff on a blank page).
+    page = min(max(1, int(page)), max(1, -(-total // per_page)))
+    rows = session.scalars(query.order_by(order).offset((page - 1) * per_page).limit(per_page))
+    return HandoffPage([_handoff_dict(row) for row in rows], total, page, per_page)
+
+
+def open_handoffs(page: int = 1, per_page: int = 20, url: Url = None) -> HandoffPage:
+    """The open handoffs, oldest waiting first, one page of them (they stay until someone closes them)."""
+    with session_scope(url) as session:
+        query = select(Handoff).where(Handoff.status == "open")
+        return _page_of(session, query, Handoff.id.asc(), page, per_page)
+
+
+def count_open_handoffs(url: Url = None) -> int:
+    """How many handoffs are waiting."""
+    with session_scope(url) as session:
+        return int(session.scalar(select(func.count()).select_from(Handoff).where(Handoff.status == "open")) or 0)
+
+
+def search_closed_handoffs(text: str = "", since: str | None = None, until: str | None = None, page: int = 1,
+                           per_page: int = 20, url: Url = None) -> HandoffPage:
+    """Closed handoffs, newest first, whose question or transcript contains `text` (any case) and that came
+    in between the dates `since` and `until` (ISO `YYYY-MM-DD`, UTC, both days included)."""
+    query = select(Handoff).where(Handoff.status == "closed")
+    text = (text or "").strip()
+    if text:
+        # Transcripts are stored as JSON with ensure_ascii=False, so Chinese matches them as written.
+        query = query.where(or_(Handoff.question.icontains(text, autoescape=True),
+                                Handoff.transcript.icontains(text, autoescape=True)))
+    if since:
+        query = query.where(Handoff.created_at >= since)
+    if until:
+        # "2026-11-29" must include 2026-11-29T23:59:59Z, which sorts after it as text.
+        query = query.where(Handoff.created_at <= (until + "T99" if len(until) == 10 else until))
+    with session_scope(url) as session:
+        return _page_of(session, query, Handoff.id.desc(), page, per_page)
+
+
+def has_talked(sender_id: str, url: Url = None) -> bool:
+    """Whether the assistant has answered this conversation before (one of its bot messages is stored)."""
+    with session_scope(url) as session:
+        return session.scalar(select(BotMessage.message_id).where(BotMessage.sender_id == sender_id).limit(1)) is not None
 
 
 def recent_unanswered(limit: int = 50, url: Url = None) -> list[dict[str, Any]]:

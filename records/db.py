@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +56,7 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
+def _on_sqlite_connect(dbapi_connection, record) -> None:
     # WAL lets the console read while the action server writes; NORMAL sync keeps chat logging
     # fast (only an OS crash could drop the last rows, a log rather than residents' requests).
     cursor = dbapi_connection.cursor()
@@ -62,6 +64,46 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # SQLite opens a file it cannot write read-only, silently, and such a connection stays read-only after
+    # the file is writable again: mark it, so the pool hands it out once and then replaces it.
+    record.info["read_only"] = _sqlite_write_error(dbapi_connection, busy_ms=0) == "SQLITE_READONLY"
+
+
+# Errors after which a connection is discarded instead of pooled: its file was unwritable, moved or broken.
+_SQLITE_BROKEN = ("SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def _sqlite_write_error(dbapi_connection, busy_ms: int) -> str | None:
+    """None when this SQLite connection can write now, else the error's name (SQLITE_READONLY, SQLITE_BUSY …)."""
+    cursor = dbapi_connection.cursor()
+    (timeout,) = cursor.execute("PRAGMA busy_timeout").fetchone()
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+    try:
+        # A write rolled back: needs the write lock and a writable file, changes nothing (no table needed).
+        (version,) = cursor.execute("PRAGMA user_version").fetchone()
+        for statement in ("BEGIN", f"PRAGMA user_version = {int(version)}", "ROLLBACK"):
+            cursor.execute(statement)
+    except sqlite3.Error as exc:
+        if dbapi_connection.in_transaction:
+            dbapi_connection.rollback()
+        return getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+        cursor.close()
+    return None
+
+
+def _on_sqlite_checkout(_dbapi_connection, record, _proxy) -> None:
+    # A read-only connection serves the checkout it was opened for (reads work during the fault), then is replaced.
+    if record.info.get("read_only") and record.info.get("served"):
+        raise DisconnectionError("SQLite connection was opened read-only")
+    record.info["served"] = True
+
+
+def _on_sqlite_error(context) -> None:
+    # A write refused as read-only, moved or broken: drop the connection (and its siblings), never reuse it.
+    if (getattr(context.original_exception, "sqlite_errorname", "") or "").startswith(_SQLITE_BROKEN):
+        context.is_disconnect = True
 
 
 def get_engine(url: str | os.PathLike | None = None) -> Engine:
@@ -78,6 +120,8 @@ def get_engine(url: str | os.PathLike | None = None) -> Engine:
                 sqlite_file.parent.mkdir(parents=True, exist_ok=True)
                 engine = create_engine(key, pool_pre_ping=True, connect_args={"timeout": 10})
                 event.listen(engine, "connect", _on_sqlite_connect)
+                event.listen(engine, "checkout", _on_sqlite_checkout)
+                event.listen(engine, "handle_error", _on_sqlite_error)
             else:
                 engine = create_engine(key, pool_pre_ping=True)
             _engines[key] = engine
@@ -133,14 +177,14 @@ def alembic_config(url: str | os.PathLike | None = None):
     return config
 
 
-def upgrade(url: str | os.PathLike | None = None, revision: str = "head") -> None:
+def upgrade(url: str | os.PathLike | None = None, revision: str = "heads") -> None:
     """Migrate the database to `revision` (Alembic upgrade; adopts a pre-Alembic SQLite file)."""
     from alembic import command
 
     key = database_url(url)
     with _migration_lock(key):
         command.upgrade(alembic_config(key), revision)
-    if revision == "head":
+    if revision in ("head", "heads"):
         _ready.add(key)
 
 
@@ -149,7 +193,8 @@ def current_revision(url: str | os.PathLike | None = None) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with get_engine(url).connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = sorted(MigrationContext.configure(connection).get_current_heads())
+    return "+".join(heads) or None  # parallel branches before their merge revision have several heads
 
 
 def ensure_schema(url: str | os.PathLike | None = None) -> None:
@@ -158,6 +203,29 @@ def ensure_schema(url: str | os.PathLike | None = None) -> None:
     key = database_url(url)
     if key not in _ready:
         upgrade(key)
+
+
+def write_error(url: str | os.PathLike | None = None, timeout: float = 0.5) -> str | None:
+    """None when this process can write the database now, else why not (`/healthz`). Probes with a write
+    that is rolled back, waiting at most `timeout` seconds for another writer's lock."""
+    ms = int(timeout * 1000)
+    try:
+        engine = get_engine(url)
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                problem = _sqlite_write_error(connection.connection.dbapi_connection, ms)
+                if problem and problem.startswith(_SQLITE_BROKEN):
+                    connection.invalidate()  # the next request opens a fresh connection
+                return problem
+            with connection.begin() as transaction:
+                connection.execute(text(f"SET LOCAL lock_timeout = {ms}"))
+                connection.execute(text(f"SET LOCAL statement_timeout = {2 * ms}"))
+                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                transaction.rollback()
+    except (SQLAlchemyError, OSError) as exc:
+        cause = getattr(exc, "orig", None) or exc
+        return f"{type(cause).__name__}: {str(cause).strip()[:200]}"
+    return None
 
 
 def dispose(url: str | os.PathLike | None = None) -> None:
@@ -179,3 +247,15 @@ def dispose_all() -> None:
         _engines.clear()
         _sessionmakers.clear()
         _ready.clear()
+
+
+def load_models() -> None:
+    """Import every module of the package so each model registers its table on Base.metadata (migrations'
+    autogenerate and `copy` need them all; a new model module needs no line anywhere)."""
+    import pkgutil
+    from importlib import import_module
+
+    package = __name__.rpartition(".")[0]
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if not module.name.startswith("_") and module.name != "migrations":
+            import_module(f"{package}.{module.name}")

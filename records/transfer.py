@@ -6,18 +6,13 @@ import os
 
 from sqlalchemy import Integer, func, select, text
 
-from .db import Base, database_url, get_engine, upgrade
+from .db import Base, database_url, get_engine, load_models, upgrade
 
 BATCH = 1000
 
 
 def _tables():
-    import records.models  # noqa: F401  (registers the tables on Base.metadata)
-
-    try:
-        import records.documents  # noqa: F401
-    except ImportError:
-        pass
+    load_models()
     return Base.metadata.sorted_tables  # parents before children
 
 

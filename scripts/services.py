@@ -1,254 +1,202 @@
-"""Start, stop and report the assistant's resident processes (stdlib only).
+"""Start, stop and report the assistant's processes under supervisord.
 
-    .venv/bin/python scripts/services.py start|stop|status
+    .venv/bin/python scripts/services.py start|stop|status        (make run / make stop / make status)
 
-Each service runs in the background in its own session, with a pid file under instance/run/ and a
-log under instance/logs/. `start` is idempotent and waits until every service answers its health
-check; `stop` stops them in reverse order. Add a process by appending a `Service` to `SERVICES`.
+`start` writes instance/supervisord.conf, starts supervisord unless it runs (idempotent: a changed
+configuration restarts only what changed), then starts the action server, Rasa and the web app in
+turn, each after the previous answers its health check, and prints the residents' URL. supervisord
+restarts any process that exits or is killed and rotates the logs in instance/logs/. `stop` shuts
+supervisord down and then ends any process it had started that is still alive (after a kill -9 of
+supervisord itself too). WUZHONG_SCALE=1 adds PostgreSQL and Redis (see scripts/settings.py).
 """
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-REPO = Path(__file__).resolve().parent.parent
-RUN_DIR = REPO / "instance" / "run"
-LOG_DIR = REPO / "instance" / "logs"
-PY = str(REPO / ".venv" / "bin" / "python")
-RASA = str(REPO / ".venv-rasa" / "bin" / "rasa")
-RASA_MODEL = REPO / "models" / "wuzhong.tar.gz"
-ACTIONS_PORT = 5055  # bot/endpoints.yml points the Rasa server here
-RASA_PORT = 5005
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# Nothing may download a model at run time; Rasa's telemetry would phone home.
-QUIET_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "RASA_TELEMETRY_ENABLED": "false",
-    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "PYTHONUNBUFFERED": "1",
-}
+from scripts import datastores  # noqa: E402
+from scripts.settings import (PY, QUIET_ENV, RASA_MODEL, RASA_PY, REPO, ServiceSettings,  # noqa: E402,F401
+                              actions_command, rasa_command, services_dir, web_command)
+from scripts.processes import alive, group_alive, http_ok, stop_legacy, supervised_pids  # noqa: E402,F401
+from scripts.supervisor_conf import MARK_ENV, Program, render  # noqa: E402
 
 
-@dataclass
-class Service:
-    """A background process: how to start it, how to tell it is up, where residents reach it."""
-
-    name: str
-    command: list[str]
-    health_url: str
-    url: str
-    marker: str  # a word of its command line: tells our process from another that reused the pid
-    start_timeout: float = 60.0
-    env: dict[str, str] = field(default_factory=dict)
-    after_start: Callable[["Service"], None] | None = None
-    resident: bool = False  # the URL printed last by `start` (the web app, once it exists)
-
-    @property
-    def pid_file(self) -> Path:
-        return RUN_DIR / f"{self.name}.pid"
-
-    @property
-    def log_file(self) -> Path:
-        return LOG_DIR / f"{self.name}.log"
+def conf_path() -> Path:
+    """The generated supervisord.conf."""
+    return services_dir() / "supervisord.conf"
 
 
-def actions_command(port: int) -> list[str]:
-    """The rasa_sdk action server serving the `actions` package."""
-    return [PY, "-m", "rasa_sdk", "--actions", "actions", "-p", str(port)]
+def run_dir() -> Path:
+    """supervisord's pid file and control socket."""
+    return services_dir() / "run"
 
 
-def rasa_command(port: int, endpoints: str | Path, model: str | Path = RASA_MODEL) -> list[str]:
-    """The Rasa server with the HTTP API and the REST channel, on loopback only."""
-    return [RASA, "run", "--enable-api", "-m", str(model), "--endpoints", str(endpoints),
-            "--credentials", str(REPO / "bot" / "credentials.yml"), "-i", "127.0.0.1", "-p", str(port)]
+def log_dir() -> Path:
+    """Every program's rotated log."""
+    return services_dir() / "logs"
 
 
-def http_ok(url: str, timeout: float = 2.0) -> bool:
-    """True when GET `url` answers 2xx."""
+def programs(cfg: ServiceSettings) -> list[tuple[Program, str]]:
+    """The supervised programs in start order, each with the health URL that says it is up ('' = datastore)."""
+    items: list[tuple[Program, str]] = []
+    if cfg.scale:
+        items.append((Program("postgres", datastores.postgres_command(cfg.pg_dir, cfg.pg_port), 1,
+                              stop_signal="INT"), ""))
+        items.append((Program("redis", datastores.redis_command(services_dir() / "redis", cfg.redis_port), 2), ""))
+    items += [
+        (Program("actions", actions_command(cfg.actions_port, cfg.actions_workers), 10), f"{cfg.actions_url}/health"),
+        (Program("rasa", rasa_command(cfg.rasa_port, cfg.endpoints_file()), 20,
+                 env={"SANIC_WORKERS": str(cfg.rasa_workers)}, start_seconds=10),
+         f"{cfg.rasa_url}/status?token={cfg.rasa_token}"),
+        (Program("web", web_command(cfg.web_port, cfg.web_workers, cfg.web_threads), 30),
+         f"http://127.0.0.1:{cfg.web_port}/healthz"),
+    ]
+    return items
+
+
+def supervisord_pid() -> int | None:
+    """The pid of our supervisord when it runs, else None."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return 200 <= response.status < 300
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
-def warm_up_actions(actions_url: str, timeout: float = 120.0) -> None:
-    """Ask the action server to load the knowledge base's models now, not on a resident's first question."""
-    body = json.dumps({"next_action": "action_warm_up", "sender_id": "warm-up",
-                       "tracker": {"sender_id": "warm-up", "slots": {}, "latest_message": {}, "events": []},
-                       "domain": {}}).encode()
-    request = urllib.request.Request(f"{actions_url}/webhook", body, {"Content-Type": "application/json"})
-    try:
-        urllib.request.urlopen(request, timeout=timeout).close()
-    except (urllib.error.URLError, OSError) as error:
-        print(f"  warning: warm-up failed ({error}); the first question will be slower", file=sys.stderr)
-
-
-SERVICES: list[Service] = [
-    Service(
-        name="actions",
-        command=actions_command(ACTIONS_PORT),
-        health_url=f"http://127.0.0.1:{ACTIONS_PORT}/health",
-        url=f"http://127.0.0.1:{ACTIONS_PORT}",
-        marker="rasa_sdk",
-        after_start=lambda svc: warm_up_actions(svc.url),
-    ),
-    Service(
-        name="rasa",
-        command=rasa_command(RASA_PORT, REPO / "bot" / "endpoints.yml"),
-        health_url=f"http://127.0.0.1:{RASA_PORT}/status",
-        url=f"http://127.0.0.1:{RASA_PORT}",
-        marker="rasa run",
-        start_timeout=240.0,
-    ),
-    # The web app (widget, staff console, API) under waitress; it relays chat to Rasa above.
-    Service(
-        name="web",
-        command=[PY, "-m", "web.serve", "--port", os.environ.get("WUZHONG_WEB_PORT", "8000")],
-        health_url=f"http://127.0.0.1:{os.environ.get('WUZHONG_WEB_PORT', '8000')}/healthz",
-        url=f"http://127.0.0.1:{os.environ.get('WUZHONG_WEB_PORT', '8000')}",
-        marker="web.serve",
-        start_timeout=90.0,
-        resident=True,
-    ),
-]
-
-
-def running_pid(service: Service) -> int | None:
-    """The pid of our running process for `service`, else None (a stale pid file is removed)."""
-    try:
-        pid = int(service.pid_file.read_text().strip())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        pid = int((run_dir() / "supervisord.pid").read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except (OSError, ValueError):
-        service.pid_file.unlink(missing_ok=True)
         return None
-    if service.marker not in cmdline:
-        service.pid_file.unlink(missing_ok=True)
-        return None
-    return pid
+    return pid if b"supervisord" in cmdline else None
 
 
-def tail(path: Path, lines: int = 20) -> str:
-    """The last lines of a log file."""
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
+def ctl(*args: str) -> subprocess.CompletedProcess:
+    """Run supervisorctl against our socket."""
+    return subprocess.run(["supervisorctl", "-c", str(conf_path()), *args], capture_output=True, text=True, timeout=120)
 
 
-def start_service(service: Service) -> bool:
-    """Start one service (unless running) and wait for its health check; False if it did not come up."""
-    pid = running_pid(service)
-    if pid is not None and http_ok(service.health_url):
-        print(f"{service.name}: already running at {service.url}")
-        return True
-    if pid is None and http_ok(service.health_url):
-        print(f"{service.name}: {service.url} is taken by a process not started here; stop it first")
-        return False
-    if pid is None:
-        RUN_DIR.mkdir(parents=True, exist_ok=True)
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        with open(service.log_file, "ab") as log:
-            process = subprocess.Popen(service.command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True,
-                                       env={**os.environ, **QUIET_ENV, **service.env})
-        pid = process.pid
-        service.pid_file.write_text(str(pid))
-        print(f"{service.name}: starting (pid {pid}, log {service.log_file.relative_to(REPO)})")
-    deadline = time.monotonic() + service.start_timeout
+def wait_healthy(name: str, url: str, timeout: float) -> bool:
+    """Poll `url` until it answers; False (with the log's tail) on timeout."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if http_ok(service.health_url):
-            if service.after_start:
-                service.after_start(service)
-            print(f"{service.name}: up at {service.url}")
+        if http_ok(url):
             return True
-        if not group_alive(pid):
-            break
         time.sleep(0.5)
-    print(f"{service.name}: did not come up; last lines of {service.log_file}:\n{tail(service.log_file)}")
+    log = log_dir() / f"{name}.log"
+    tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:]) if log.is_file() else ""
+    print(f"{name}: did not come up within {timeout:.0f} s; last lines of {log}:\n{tail}")
     return False
 
 
-def group_alive(pgid: int) -> bool:
-    """True while any process of the group (the service and its workers) is alive and not a zombie."""
-    try:
-        os.waitpid(pgid, os.WNOHANG)  # reap our own child so it does not linger as a zombie
-    except ChildProcessError:
-        pass
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
+def write_config(cfg: ServiceSettings, items: list[tuple[Program, str]]) -> dict[str, str]:
+    """Write supervisord.conf (owner-only: it holds the secrets) and the endpoints; the programs' environment."""
+    run_dir().mkdir(parents=True, exist_ok=True)
+    log_dir().mkdir(parents=True, exist_ok=True)
+    if cfg.scale:
+        datastores.ensure_postgres_cluster(cfg.pg_dir)
+    cfg.write_endpoints()
+    env = {**QUIET_ENV, **cfg.process_env(), MARK_ENV: str(services_dir())}
+    text = render([p for p, _ in items], run_dir(), log_dir(), REPO, env)
+    fd = os.open(conf_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return env
+
+
+def ensure_supervisord() -> None:
+    """Start supervisord on the written config, or make a running one apply it (only changed programs restart)."""
+    if supervisord_pid() is None:
+        subprocess.run(["supervisord", "-c", str(conf_path())], check=True)
+        print(f"supervisord: started (config {conf_path()}, logs {log_dir()}/)")
+    else:
+        ctl("reread")
+        ctl("update")
+
+
+def start_program(cfg: ServiceSettings, program: Program, health: str, env: dict[str, str]) -> bool:
+    """Start one program (a no-op when it runs) and wait until it is usable."""
+    ctl("start", program.name)
+    if program.name == "postgres":
+        datastores.wait_postgres(cfg.pg_port)
+        datastores.ensure_databases(cfg.pg_port, [cfg.pg_app_db, cfg.pg_rasa_db])
+        subprocess.run([PY, "-m", "records", "upgrade"], cwd=REPO, check=True, env={**os.environ, **env})
+    elif program.name == "redis":
+        deadline = time.monotonic() + 30
+        while not datastores.redis_ping(cfg.redis_port):
+            if time.monotonic() > deadline:
+                print("redis: did not answer PING")
+                return False
+            time.sleep(0.2)
+    elif not wait_healthy(program.name, health, 300.0 if program.name == "rasa" else 180.0):
         return False
-    except PermissionError:
-        return True
+    print(f"{program.name}: up")
     return True
 
 
-def stop_service(service: Service, timeout: float = 20.0) -> None:
-    """Stop one service: SIGTERM to its process group, SIGKILL if it lingers."""
-    pid = running_pid(service)
-    if pid is None:
-        print(f"{service.name}: not running")
-        return
-    # Each service leads its own session: the group holds its worker processes too (Sanic spawns them).
-    os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and group_alive(pid):
-        time.sleep(0.2)
-    if group_alive(pid):
-        os.killpg(pid, signal.SIGKILL)
-    service.pid_file.unlink(missing_ok=True)
-    print(f"{service.name}: stopped")
-
-
-def start() -> int:
-    """Start every service in order; print where residents reach the assistant."""
+def start(only: list[str] | None = None) -> int:
+    """Write the config, start supervisord, start each program (or those in `only`) after the last is up."""
     if not RASA_MODEL.is_file():
         print(f"no Rasa model at {RASA_MODEL.relative_to(REPO)}: run `make rasa-model` first")
         return 1
-    for service in SERVICES:
-        if not start_service(service):
+    cfg = ServiceSettings.from_env()
+    items = programs(cfg)
+    stop_legacy(services_dir())  # a stack the former pid-file script started would hold the ports
+    env = write_config(cfg, items)
+    ensure_supervisord()
+    for program, health in items:
+        if (only is None or program.name in only) and not start_program(cfg, program, health, env):
             return 1
-    resident = next((s for s in SERVICES if s.resident), None)
-    if resident:
-        print(f"\nThe assistant is running: {resident.url}")
-    else:
-        print(f"\nRasa REST channel: {SERVICES[-1].url}/webhooks/rest/webhook")
+    print(f"\nThe assistant is running: http://127.0.0.1:{cfg.web_port}")
     return 0
 
 
-def stop() -> int:
-    """Stop every service, last started first."""
-    for service in reversed(SERVICES):
-        stop_service(service)
+def stop(timeout: float = 60.0) -> int:
+    """Shut supervisord down (it stops every program), then end whatever it started that still lives."""
+    stop_legacy(services_dir())
+    pid = supervisord_pid()
+    if pid is not None:
+        ctl("shutdown")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists() and supervisord_pid() == pid:
+            time.sleep(0.3)
+        print("supervisord: stopped")
+    leftovers = supervised_pids(services_dir())
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for child in leftovers:
+            try:
+                os.kill(child, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 10
+        while leftovers and time.monotonic() < deadline:
+            time.sleep(0.3)
+            leftovers = [p for p in leftovers if alive(p)]
+    if leftovers:
+        print(f"could not stop: {leftovers}")
+        return 1
     return 0
 
 
 def status() -> int:
-    """Print each service's state; exit 1 unless all are up."""
+    """Print each program's state from supervisord and its health check; exit 1 unless all are up."""
+    if supervisord_pid() is None:
+        print("supervisord: stopped")
+        return 1
+    cfg = ServiceSettings.from_env()
+    states = {line.split()[0]: line for line in ctl("status").stdout.splitlines() if line.strip()}
     healthy = True
-    for service in SERVICES:
-        pid = running_pid(service)
-        up = pid is not None and http_ok(service.health_url)
+    for program, health in programs(cfg):
+        line = states.get(program.name, f"{program.name} (not configured)")
+        up = "RUNNING" in line and (not health or http_ok(health))
         healthy &= up
-        state = f"up (pid {pid}) at {service.url}" if up else ("starting or unhealthy" if pid else "stopped")
-        print(f"{service.name}: {state}")
+        print(f"{line}{'' if up or not health else '  (health check failing)'}")
+    print(f"web app (residents): http://127.0.0.1:{cfg.web_port}")
     return 0 if healthy else 1
 
 
 def main(argv: list[str]) -> int:
     """Command-line entry point."""
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows up in logs and pipes as it happens
     commands = {"start": start, "stop": stop, "status": status}
     if len(argv) != 1 or argv[0] not in commands:
         print(f"usage: {Path(sys.argv[0]).name} start|stop|status")

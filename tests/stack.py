@@ -5,25 +5,32 @@
     stack.restart_rasa(); stack.stop()
 
 The Rasa server uses the trained model models/wuzhong.tar.gz, a tracker store in a temporary SQLite
-file and an endpoints file pointing at this stack's action server; the action server reads the given
-knowledge base (WUZHONG_KB_DIR) and writes to a temporary app database (WUZHONG_DB).
+file (or the given one: PostgreSQL for the replica tests) and an endpoints file derived from
+bot/endpoints.yml pointing at this stack's action server; the action server reads the given knowledge
+base (WUZHONG_KB_DIR) and writes to a temporary app database (WUZHONG_DB, or `db_url`). Both bind
+127.0.0.1 and are guarded as in production: `stack.actions_token` (Rasa → action server) and
+`stack.rasa_token` (Rasa's HTTP API) are fresh random secrets.
 """
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
-from scripts.services import QUIET_ENV, RASA_MODEL, REPO, actions_command, group_alive, http_ok, rasa_command, warm_up_actions
+from scripts.endpoints import sqlite_tracker, write_endpoints
+from scripts.services import QUIET_ENV, RASA_MODEL, REPO, actions_command, group_alive, http_ok, rasa_command
 
 RASA_START_TIMEOUT = 240.0
-ACTIONS_START_TIMEOUT = 90.0
+ACTIONS_START_TIMEOUT = 180.0  # the action server loads the knowledge base's models before it answers
 
 
 def free_port() -> int:
@@ -44,6 +51,10 @@ class Stack:
     actions_port: int
     rasa_port: int
     model: Path = RASA_MODEL
+    actions_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    rasa_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    db_url: str | None = None  # the app database when not the SQLite file db_path (PostgreSQL)
+    extra_env: dict[str, str] = field(default_factory=dict)
     _processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -58,11 +69,17 @@ class Stack:
     def endpoints(self) -> Path:
         return self.workdir / "endpoints.yml"
 
+    @property
+    def secrets_env(self) -> dict[str, str]:
+        """What both servers are told: where the action server is and the two secrets."""
+        return {"WUZHONG_ACTIONS_URL": self.actions_url, "WUZHONG_ACTIONS_TOKEN": self.actions_token,
+                "WUZHONG_RASA_TOKEN": self.rasa_token}
+
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         log = open(self.workdir / f"{name}.log", "ab")
         self._processes[name] = subprocess.Popen(
             command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, env={**os.environ, **QUIET_ENV, **env},
+            start_new_session=True, env={**os.environ, **QUIET_ENV, **self.secrets_env, **self.extra_env, **env},
         )
         log.close()
 
@@ -80,16 +97,17 @@ class Stack:
         raise RuntimeError(f"{name} did not come up at {health_url}:\n{log}")
 
     def start_actions(self) -> None:
-        """Start the action server on this stack's KB and app database; load the models."""
+        """Start the action server on this stack's KB and app database; it loads the models before answering."""
         env = {"WUZHONG_KB_DIR": str(self.kb_dir), "WUZHONG_DB": str(self.db_path)}
+        if self.db_url:
+            env["WUZHONG_DATABASE_URL"] = self.db_url
         self._spawn("actions", actions_command(self.actions_port), env)
         self._wait("actions", f"{self.actions_url}/health", ACTIONS_START_TIMEOUT)
-        warm_up_actions(self.actions_url)
 
     def start_rasa(self) -> None:
         """Start the Rasa server (REST channel, HTTP API) and wait until its model is loaded."""
         self._spawn("rasa", rasa_command(self.rasa_port, self.endpoints, self.model), {})
-        self._wait("rasa", f"{self.rasa_url}/status", RASA_START_TIMEOUT)
+        self._wait("rasa", f"{self.rasa_url}/status?token={self.rasa_token}", RASA_START_TIMEOUT)
 
     def _stop(self, name: str, timeout: float = 20.0) -> None:
         process = self._processes.pop(name, None)
@@ -126,27 +144,32 @@ class Stack:
             return json.load(response)
 
     def tracker(self, sender: str) -> dict:
-        """The conversation's tracker from the Rasa HTTP API."""
-        with urllib.request.urlopen(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=30) as response:
+        """The conversation's tracker from the Rasa HTTP API (with this stack's token)."""
+        query = urllib.parse.urlencode({"token": self.rasa_token})
+        url = f"{self.rasa_url}/conversations/{urllib.parse.quote(sender)}/tracker?{query}"
+        with urllib.request.urlopen(url, timeout=30) as response:
             return json.load(response)
 
 
-def start_stack(kb_dir: Path | str, workdir: Path | str, model: Path | str = RASA_MODEL) -> Stack:
-    """Start an action server and a Rasa server on free ports with temporary databases; wait for health."""
+def start_stack(kb_dir: Path | str, workdir: Path | str, model: Path | str = RASA_MODEL,
+                tracker_store: dict[str, Any] | None = None, lock_store: dict[str, Any] | None = None,
+                db_url: str | None = None, extra_env: dict[str, str] | None = None,
+                before_rasa: Callable[[], None] | None = None) -> Stack:
+    """Start an action server and a Rasa server on free ports with temporary databases (or the given
+    tracker store, lock store and app database URL); wait for health. `before_rasa` runs between the two
+    (a replica waits there until the first one has created the shared tracker tables)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     if not Path(model).is_file():
         raise RuntimeError(f"no trained Rasa model at {model}: run `make rasa-model`")
     stack = Stack(workdir=workdir, kb_dir=Path(kb_dir), db_path=workdir / "app.sqlite",
                   tracker_db=workdir / "tracker.sqlite", actions_port=free_port(), rasa_port=free_port(),
-                  model=Path(model))
-    stack.endpoints.write_text(
-        f'action_endpoint:\n  url: "{stack.actions_url}/webhook"\n'
-        f'tracker_store:\n  type: bot.tracker_store.SQLiteTrackerStore\n  db: "{stack.tracker_db}"\n',
-        encoding="utf-8",
-    )
+                  model=Path(model), db_url=db_url, extra_env=dict(extra_env or {}))
+    write_endpoints(stack.endpoints, tracker_store or sqlite_tracker(stack.tracker_db), lock_store)
     try:
         stack.start_actions()
+        if before_rasa is not None:
+            before_rasa()
         stack.start_rasa()
     except BaseException:
         stack.stop()

@@ -18,20 +18,36 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _normalize_config(app)
+    from records.masking import install_log_masking
+
+    install_log_masking()  # every log record (a failed request's traceback too) is masked before it is written
 
     from . import admin, api, auth, errors, extensions, health, resident, staff
 
     extensions.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    from . import validation  # the one place for input rules: screens every request before its view
+
+    validation.init_app(app)
     app.register_blueprint(resident.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(admin.bp)
+    from . import switches  # admins' widget notice and offline switch, and the widget's /api/status
+
+    app.register_blueprint(switches.bp)
+    app.register_blueprint(switches.api_bp)
     from . import kb_admin, kb_cli  # operators' documents: pages and `flask --app web kb ...`
 
     app.register_blueprint(kb_admin.bp)
+    from . import curated_admin  # operators' curated answers
+
+    app.register_blueprint(curated_admin.bp)
+    from . import gaps  # operators' page of what residents asked and did not get
+
+    app.register_blueprint(gaps.bp)
     app.cli.add_command(kb_cli.kb)
     extensions.install_rate_limits(app)
     if app.config["PROXY_HOPS"]:

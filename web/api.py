@@ -2,73 +2,44 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 import records
 
-from .chat import chat_turn
+from .chat import chat_options, chat_turn
 from .cors import check_origin, add_cors_headers
 from .errors import ApiError
-from .extensions import csrf
+from .extensions import ADDRESS_LIMITED, RATE_LIMITED, csrf
 from .resources import db_path, get_kb, get_relay
 from .search import search_payload
+from .validation import ID_RE, MAX_COMMENT_CHARS, MAX_K, int_arg, json_object, optional_id, sender
+from .validation import question as check_question  # the staff console imports it from here
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # The API is called by the widget on other sites with JSON bodies and no session: CORS, not CSRF tokens.
 csrf.exempt(bp)
 bp.before_request(check_origin)
 bp.after_request(add_cors_headers)
+# Feedback writes a row per call: limited per client and per address (a client may invent a sender per call).
+RATE_LIMITED["api.feedback"] = ADDRESS_LIMITED["api.feedback"] = ("FEEDBACK_RATE_LIMIT", ["POST"])
 
 OPENAPI_FILE = Path(__file__).parent / "openapi.json"
-SENDER_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-PASSAGE_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
-MAX_K = 20
-MAX_COMMENT_CHARS = 500
-
-
-def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "请求格式不正确：请以 JSON 对象提交。")
-    return data
-
-
-def _sender(data: dict[str, Any]) -> str:
-    sender = data.get("sender")
-    if not isinstance(sender, str) or not SENDER_RE.match(sender):
-        raise ApiError(400, "sender 无效：应为1到64位字母、数字或 _ . : - 组成的字符串。")
-    return sender
-
-
-def check_question(value: Any, name: str = "message") -> str:
-    """The question text, or ApiError 400 with a message residents understand."""
-    if value is None:
-        raise ApiError(400, f"缺少 {name}：请输入您的问题。")
-    if not isinstance(value, str):
-        raise ApiError(400, "只能发送文字问题。")
-    text = value.strip()
-    if not text:
-        raise ApiError(400, "问题不能为空，请输入您想了解的内容。")
-    limit = current_app.config["MAX_MESSAGE_CHARS"]
-    if len(text) > limit:
-        raise ApiError(400, f"问题太长（{len(text)}字），请精简到{limit}字以内再问。")
-    return text
+__all__ = ["bp", "MAX_K", "check_question"]
 
 
 @bp.post("/chat")
 def chat() -> Response:
     """Relay a resident's message to the assistant; reduced mode answers from the report directly."""
-    data = _json_body()
-    sender = _sender(data)
-    message = check_question(data.get("message"))
+    data = json_object()
+    sender_id = sender(data)
+    message = check_question(data.get("message"), words_required=False)
     from knowledge import EmptyQueryError, QueryTooLongError
 
     try:
-        turn = chat_turn(sender, message, get_relay(), get_kb, db_path())
+        turn = chat_turn(sender_id, message, get_relay(), get_kb, db_path(), **chat_options(data))
     except (EmptyQueryError, QueryTooLongError) as exc:
         raise ApiError(400, str(exc)) from exc
     return jsonify(turn.to_dict())
@@ -78,18 +49,8 @@ def chat() -> Response:
 def search() -> Response:
     """Ranked passages and the extractive answer for `q` (the knowledge CLI's JSON)."""
     query = check_question(request.args.get("q"), "q")
-    try:
-        k = int(request.args.get("k", 5))
-    except ValueError:
-        raise ApiError(400, f"k 必须是1到{MAX_K}之间的整数。") from None
-    if not 1 <= k <= MAX_K:
-        raise ApiError(400, f"k 必须是1到{MAX_K}之间的整数。")
-    section = request.args.get("section")
-    section_no = None
-    if section:
-        if not section.isdigit():
-            raise ApiError(400, "section 必须是部分编号（1到7）。")
-        section_no = int(section)
+    k = int_arg("k", 5, 1, MAX_K)
+    section_no = int_arg("section", None, 1, 99, "（报告的部分编号）")
     from knowledge import EmptyQueryError, QueryTooLongError
 
     try:
@@ -102,32 +63,39 @@ def search() -> Response:
 @bp.get("/passages/<passage_id>")
 def passage(passage_id: str) -> Response:
     """One passage with its full text and metadata."""
+    found = find_passage(passage_id)
+    if found is None:
+        raise ApiError(404, "找不到这段原文。")
+    return jsonify(found)
+
+
+def find_passage(passage_id: str) -> dict[str, Any] | None:
+    """The passage as `/api/passages` shows it (older versions' passages too, marked superseded), or None."""
     from knowledge import PassageNotFoundError
 
-    if not PASSAGE_ID_RE.match(passage_id):
-        raise ApiError(404, "找不到这段原文。")
+    if not ID_RE.fullmatch(passage_id):
+        return None
     kb = get_kb()
     try:
         if hasattr(kb, "find_passage"):  # a LiveKnowledgeBase: old citations open too, marked superseded
-            return jsonify(kb.find_passage(passage_id).to_dict())
+            return kb.find_passage(passage_id).to_dict()
         found = kb.passage(passage_id)
     except PassageNotFoundError:
-        raise ApiError(404, "找不到这段原文。") from None
+        return None
     # The whole paragraph too: a passage may be one sentence of a longer paragraph.
-    return jsonify({**found.to_dict(), "paragraph": kb.paragraph_text(found), "kb_version": kb.version,
-                    "superseded": False})
+    return {**found.to_dict(), "paragraph": kb.paragraph_text(found), "kb_version": kb.version, "superseded": False}
 
 
 @bp.post("/feedback")
 def feedback() -> tuple[Response, int]:
-    """Store a resident's 👍/👎 on an answer (with a reason for 👎)."""
-    data = _json_body()
-    sender = _sender(data)
+    """Store a resident's 👍/👎 on an answer (with a reason for 👎); the answer or passage must exist."""
+    data = json_object()
+    sender_id = sender(data)
     helpful = data.get("helpful")
     if not isinstance(helpful, bool):
         raise ApiError(400, "helpful 必须是 true 或 false。")
-    message_id = _optional_id(data, "message_id")
-    passage_id = _optional_id(data, "passage_id")
+    message_id = optional_id(data, "message_id")
+    passage_id = optional_id(data, "passage_id")
     if not message_id and not passage_id:
         raise ApiError(400, "请提供 message_id 或 passage_id。")
     reason = data.get("reason")
@@ -138,27 +106,20 @@ def feedback() -> tuple[Response, int]:
         raise ApiError(400, f"补充说明须为{MAX_COMMENT_CHARS}字以内的文字。")
     question = answer = ""
     kb_version = None
-    if message_id:
-        shown = records.get_bot_message(message_id, url=db_path())
-        if shown is None and not passage_id:
-            raise ApiError(404, "找不到这条回答，无法记录评价。")
-        if shown is not None:
-            passage_id = passage_id or shown["passage_id"]
-            question, answer, kb_version = shown["question"], shown["text"], shown["kb_version"]
+    shown = records.get_bot_message(message_id, url=db_path()) if message_id else None
+    if shown is not None:
+        question, answer, kb_version = shown["question"], shown["text"], shown["kb_version"]
+    elif not passage_id:
+        raise ApiError(404, "找不到这条回答，无法记录评价（回答可能已过期，请对新的回答评价）。")
+    # A passage named by the client must be one the report has (had): no rows about made-up ids.
+    if passage_id and (shown is None or passage_id != shown["passage_id"]) and find_passage(passage_id) is None:
+        raise ApiError(404, f"找不到原文段落 {passage_id}，无法记录评价。")
     feedback_id = records.record_feedback(
-        sender, helpful, message_id=message_id, passage_id=passage_id, reason=reason if not helpful else None,
-        comment=comment.strip(), question=question, answer=answer, kb_version=kb_version, url=db_path(),
+        sender_id, helpful, message_id=message_id, passage_id=passage_id or (shown or {}).get("passage_id"),
+        reason=reason if not helpful else None, comment=comment.strip(), question=question, answer=answer,
+        kb_version=kb_version, url=db_path(),
     )
     return jsonify({"ok": True, "id": feedback_id}), 201
-
-
-def _optional_id(data: dict[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or not PASSAGE_ID_RE.match(value):
-        raise ApiError(400, f"{key} 无效。")
-    return value
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,5 @@
-"""One chat turn: relay to Rasa, or answer straight from the knowledge base when Rasa is down (no Flask)."""
+"""One chat turn: relay to Rasa, or answer straight from the knowledge base when Rasa is down; nothing at
+all while admins have taken the assistant offline. Only `chat_options` reads the Flask request."""
 from __future__ import annotations
 
 import json
@@ -9,8 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import records
+from records import conversations
 
 from .chat_relay import RasaRelay, RasaUnavailable, clean_citation, merge_rasa_messages
+from .switches import offline_reply
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +45,20 @@ REDUCED_PAYLOAD = {
 }
 
 
+HANDOFF_FLOODED = {
+    "zh": "您的转人工请求已经登记过了，工作人员会按顺序处理，请勿重复提交。急事请直接拨打12345政务服务便民热线。",
+    "en": "Your request for a person is already recorded and will be handled in turn; if urgent, call 12345.",
+}
+HISTORY_TEXT_CHARS = 500  # per turn of the widget's history (it cuts as much: 20 turns fit MAX_CONTENT_LENGTH)
+HISTORY_ROLES = ("user", "bot")
+
+
 @dataclass
 class ChatTurn:
     """The widget's messages for one resident message, and whether Rasa produced them."""
 
     messages: list[dict[str, Any]] = field(default_factory=list)
-    mode: str = "normal"  # "normal" | "reduced"
+    mode: str = "normal"  # "normal" | "reduced" | "offline"
 
     def to_dict(self) -> dict[str, Any]:
         """The `/api/chat` response body."""
@@ -60,10 +71,19 @@ def new_message_id() -> str:
 
 
 def chat_turn(sender: str, message: str, relay: RasaRelay, kb_provider: Callable[[], Any],
-              db: str | None = None) -> ChatTurn:
-    """Answer one resident message; never raises because Rasa or the action server is down."""
+              db: str | None = None, history: list[dict[str, str]] | None = None,
+              handoff_allowed: Callable[[], bool] | None = None) -> ChatTurn:
+    """Answer one resident message; never raises because Rasa or the action server is down. `history`: the
+    widget's conversation (kept in a reduced-mode handoff); `handoff_allowed`: the flood limit on handoffs
+    requested without any conversation."""
+    offline = offline_reply(db)
+    if offline is not None:
+        return ChatTurn([offline], "offline")  # Rasa is not asked at all
     # Masked before it leaves this process: Rasa's tracker keeps every message.
     relayed = records.mask_pii(message)
+    if handoff_allowed is not None and is_handoff_request(relayed) and _anonymous(sender, history, db) \
+            and not handoff_allowed():
+        return _flooded_turn(relayed)
     turn = ChatTurn()
     try:
         raw = relay.send(sender, relayed)
@@ -73,7 +93,7 @@ def chat_turn(sender: str, message: str, relay: RasaRelay, kb_provider: Callable
     if not turn.messages:
         # An empty reply means the action server failed (Rasa drops the action's events), so
         # the resident still gets an answer from the report itself.
-        turn = reduced_turn(sender, relayed, kb_provider(), db)
+        turn = reduced_turn(sender, relayed, kb_provider(), db, history)
     for item in turn.messages:
         item["message_id"] = new_message_id()
     try:
@@ -91,8 +111,33 @@ def _kb_version(kb_provider: Callable[[], Any]) -> str | None:
         return None
 
 
-def reduced_turn(sender: str, message: str, kb: Any, db: str | None = None) -> ChatTurn:
-    """Answer from the knowledge layer without dialogue context, saying so."""
+def is_handoff_request(message: str) -> bool:
+    """The 「转人工」 button's payload, or words asking for a person."""
+    text = message.strip()
+    return text == HANDOFF_PAYLOAD or (not PAYLOAD_RE.match(text) and bool(HANDOFF_RE.search(text)))
+
+
+def _anonymous(sender: str, history: list[dict[str, str]] | None, db: str | None) -> bool:
+    """No conversation before this handoff request: none in the widget's history, none answered for `sender`."""
+    if any(turn["role"] == "user" for turn in history or ()):
+        return False
+    try:
+        return not conversations.has_talked(sender, url=db)
+    except (records.DatabaseError, OSError):
+        return True  # the flood limit still holds when the database cannot tell
+
+
+def _flooded_turn(message: str) -> ChatTurn:
+    """The answer to one client's handoff requests beyond the flood limit: nothing new is stored."""
+    from knowledge.language import detect_language
+
+    language = "zh" if message.startswith("/") else detect_language(message)
+    return ChatTurn([{"text": HANDOFF_FLOODED[language], "handoff": True}], "normal")
+
+
+def reduced_turn(sender: str, message: str, kb: Any, db: str | None = None,
+                 history: list[dict[str, str]] | None = None) -> ChatTurn:
+    """Answer from the knowledge layer without dialogue context, saying so; a handoff keeps `history`."""
     from knowledge.language import detect_language
 
     question = message.strip()
@@ -107,10 +152,12 @@ def reduced_turn(sender: str, message: str, kb: Any, db: str | None = None) -> C
     if not question:
         return ChatTurn([notice, {"text": REDUCED_PAYLOAD[language]}], "reduced")
     if HANDOFF_RE.search(question):
-        _store_safely(records.record_handoff, sender, question, transcript=[{"role": "user", "text": question}],
+        # What the widget showed the resident so far, then this request: staff see the whole conversation.
+        transcript = [*(history or []), {"role": "user", "text": question}]
+        _store_safely(records.record_handoff, sender, question, transcript=transcript,
                       reason="resident_request_reduced_mode", url=db)
         return ChatTurn([notice, {"text": REDUCED_HANDOFF[language], "handoff": True}], "reduced")
-    answer = kb.answer(question)
+    answer = _curated(kb, question, db) or kb.answer(question)  # an operator's official answer comes first
     reply: dict[str, Any] = {"text": answer.text}
     if answer.abstained and _is_gap(answer.reason):
         _store_safely(records.record_unanswered, sender, question, reason=answer.reason or "not_in_report", url=db)
@@ -118,6 +165,19 @@ def reduced_turn(sender: str, message: str, kb: Any, db: str | None = None) -> C
     elif answer.citation is not None:
         reply["citation"] = clean_citation(answer.citation.to_dict(), kb.version)
     return ChatTurn([notice, reply], "reduced")
+
+
+def _curated(kb: Any, question: str, db: str | None) -> Any:
+    """The approved curated answer matching the question (None: no match, or the database failed)."""
+    from knowledge import KnowledgeError, curated_answer
+    from records import curated
+
+    try:
+        return curated_answer(kb, question, curated.live_entries(db),
+                              on_dead=lambda entry, version: curated.flag_dead(entry, version, url=db))
+    except (records.DatabaseError, OSError, KnowledgeError):
+        log.exception("curated answers unavailable; answering from the report")
+        return None
 
 
 def _is_gap(reason: str | None) -> bool:
@@ -145,3 +205,38 @@ def _store_safely(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         func(*args, **kwargs)
     except (records.DatabaseError, OSError):
         log.exception("could not store %s", func.__name__)
+
+
+def check_history(value: Any, max_turns: int) -> list[dict[str, str]]:
+    """The widget's last `max_turns` turns [{"role", "text"}] (texts cut); ValueError (for residents) if malformed."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+            isinstance(t, dict) and t.get("role") in HISTORY_ROLES and isinstance(t.get("text"), str) for t in value):
+        raise ValueError("history 格式不正确：应为 {\"role\": \"user\" 或 \"bot\", \"text\": 文字} 组成的列表。")
+    turns = value[-max_turns:] if max_turns > 0 else []
+    return [{"role": t["role"], "text": t["text"][:HISTORY_TEXT_CHARS]} for t in turns if t["text"].strip()]
+
+
+def chat_options(data: dict[str, Any]) -> dict[str, Any]:
+    """chat_turn's keyword arguments from the request body and the app's settings (Flask request context):
+    the checked history and the per-client flood limit on handoffs that come without a conversation."""
+    from flask import current_app
+    from flask_limiter.util import get_remote_address
+    from limits import parse_many
+    from .errors import ApiError
+    try:
+        history = check_history(data.get("history"), int(current_app.config["HANDOFF_HISTORY_TURNS"]))
+    except ValueError as exc:
+        raise ApiError(400, str(exc)) from None
+    limiter = current_app.extensions["wuzhong_limiter"]
+    client = get_remote_address()  # behind PROXY_HOPS proxies, the real client (ProxyFix)
+
+    def handoff_allowed() -> bool:
+        # Every window of the setting must have room; counted in the limiter's storage like the chat limits.
+        if not limiter.enabled:  # RATELIMIT_ENABLED = False turns this limit off with the others
+            return True
+        items = parse_many(str(current_app.config["HANDOFF_FLOOD_LIMIT"]))
+        return all([limiter.limiter.hit(item, "anonymous-handoff", client) for item in items])
+
+    return {"history": history, "handoff_allowed": handoff_allowed}

@@ -7,7 +7,10 @@ from typing import Any
 
 import requests
 
-CITATION_KEYS = ("passage_id", "document", "section", "title", "quote", "text", "span", "kb_version", "clause", "year")
+from .validation import text_for_rasa
+
+CITATION_KEYS = ("passage_id", "document", "section", "title", "quote", "text", "span", "kb_version", "clause", "year",
+                 "document_id", "curated", "curated_id", "curated_version")  # curated: an operator's answer, its version
 MAX_BUTTONS = 8
 
 
@@ -15,15 +18,58 @@ class RasaUnavailable(Exception):
     """Rasa did not answer (down, timed out, or replied with something that is not its reply list)."""
 
 
+# A half-open probe is a resident's real turn: it may take a moment, but not the full read timeout.
+PROBE_READ_TIMEOUT = 3.0
+
+
+class CircuitBreaker:
+    """Shared by every thread of a process: after a failure all callers fail fast for `retry_after`
+    seconds (open); then exactly one caller probes (half-open) while the others keep failing fast."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        self._lock = threading.Lock()
+        self._open_until = 0.0
+        self._failed = False
+        self._probing = False
+
+    def acquire(self) -> bool | None:
+        """None: closed, call normally; True: this caller is the probe; False: fail fast."""
+        with self._lock:
+            if not self._failed:
+                return None
+            if self._probing or time.monotonic() < self._open_until:
+                return False
+            self._probing = True
+            return True
+
+    def record(self, ok: bool) -> None:
+        """A call's outcome: success closes the breaker, failure (re)opens it for everyone."""
+        with self._lock:
+            self._probing = False
+            self._failed = not ok
+            self._open_until = 0.0 if ok else time.monotonic() + self.retry_after
+
+    def reset(self) -> None:
+        """Close the breaker."""
+        self.record(True)
+
+    @property
+    def is_open(self) -> bool:
+        """True while callers are refused (open or half-open)."""
+        return self._failed
+
+
 class RasaRelay:
-    """Posts a resident's message to `{base_url}/webhooks/rest/webhook`; fails fast while Rasa is down."""
+    """Posts a resident's message to `{base_url}/webhooks/rest/webhook` over kept-alive connections;
+    fails fast while Rasa is down (CircuitBreaker)."""
 
     def __init__(self, base_url: str, connect_timeout: float = 1.0, read_timeout: float = 8.0,
                  retry_after: float = 5.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
-        self.retry_after = retry_after
-        self._down_until = 0.0
+        self.probe_timeout = (connect_timeout, min(read_timeout, PROBE_READ_TIMEOUT))
+        self.breaker = CircuitBreaker(retry_after)
         self._local = threading.local()
 
     def _session(self) -> requests.Session:
@@ -35,27 +81,31 @@ class RasaRelay:
 
     def send(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Rasa's raw reply list for one user message; raises RasaUnavailable."""
-        if time.monotonic() < self._down_until:
+        probe = self.breaker.acquire()
+        if probe is False:
             raise RasaUnavailable("Rasa was unreachable a moment ago")
         try:
             response = self._session().post(
                 f"{self.base_url}/webhooks/rest/webhook",
-                json={"sender": sender, "message": message},
-                timeout=self.timeout,
+                json={"sender": sender, "message": text_for_rasa(message)},  # typed "/restart" stays text
+                timeout=self.probe_timeout if probe else self.timeout,
             )
             response.raise_for_status()
             data = response.json()
+            if not isinstance(data, list):
+                raise ValueError(f"unexpected reply from Rasa: {type(data).__name__}")
         except (requests.RequestException, ValueError) as exc:
-            self._down_until = time.monotonic() + self.retry_after
+            self.breaker.record(False)
             raise RasaUnavailable(str(exc)) from exc
-        if not isinstance(data, list):
-            raise RasaUnavailable(f"unexpected reply from Rasa: {type(data).__name__}")
-        self._down_until = 0.0
+        except BaseException:
+            self.breaker.record(False)
+            raise
+        self.breaker.record(True)
         return data
 
     def reset(self) -> None:
         """Forget a recent failure (tests, or an operator who just restarted Rasa)."""
-        self._down_until = 0.0
+        self.breaker.reset()
 
 
 def clean_citation(raw: Any, kb_version: str | None = None) -> dict[str, Any] | None:

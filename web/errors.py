@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ MESSAGES = {
     404: "找不到您要的内容。",
     405: "不支持这种请求方式。",
     413: "提交的内容太大了。",
+    414: "网址太长了，请缩短后重试。",
     415: "请以 JSON 格式提交。",
     429: "请求太频繁了，请稍后再试。",
     500: "服务器出了点问题，请稍后再试或拨打12345热线。",
@@ -71,6 +73,18 @@ def _csrf_error(exc: CSRFError):
     return render_template("error.html", status=400, message=message), 400
 
 
+def _database_error(exc: SQLAlchemyError):
+    # The database refused (unwritable, locked, gone): a passing fault, not the resident's mistake. records.db
+    # drops the broken connection, so the next request starts afresh.
+    # The driver's own message only: the statement's parameters may hold what a resident typed.
+    cause = getattr(exc, "orig", None) or type(exc).__name__
+    log.error("database error on %s %s: %s", request.method, request.path, cause)
+    message = "数据暂时无法保存，请稍后再试或拨打12345热线。"
+    if _wants_json():
+        return error_response(503, message)
+    return render_template("error.html", status=503, message=message), 503
+
+
 def _unexpected(exc: Exception):
     # Never show a stack trace to residents: log it, answer with the generic message.
     log.exception("unhandled error on %s %s", request.method, request.path)
@@ -84,4 +98,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(SQLAlchemyError, _database_error)
     app.register_error_handler(Exception, _unexpected)

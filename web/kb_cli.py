@@ -81,6 +81,17 @@ def rollback_command(kb_version: str, user: str) -> None:
     click.echo(f"rolled back to {kb_version}")
 
 
+@kb.command("withdraw")
+@click.argument("document_id")
+@user_option
+@click.option("--reason", default="", help="Why the document is withdrawn (kept in the audit log).")
+def withdraw_command(document_id: str, user: str, reason: str) -> None:
+    """Take DOCUMENT_ID out of the live knowledge base (a new version without it); prints the kb_version."""
+    kb_version = _run(get_service().withdraw, document_id, user, reason)
+    click.echo(f"document {document_id} withdrawn by {user}")
+    click.echo(kb_version)
+
+
 @kb.command("list")
 def list_command() -> None:
     """Documents, their versions and drafts, and the knowledge base versions."""

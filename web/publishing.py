@@ -317,6 +317,39 @@ class Publishing:
                         {"document_id": row.document_id, "kb_version": kb_version, "previous": current})
         return kb_version
 
+    def withdraw(self, document_id: str, user: str, reason: str = "") -> str:
+        """Retire a published document: the live documents without it become a new version, made live; its kb_version."""
+        from knowledge import KnowledgeError, PublishInProgressError
+
+        self.sync()
+        library = self.library()
+        with self._session() as session:
+            actor = self._actor(session, user, REVIEWERS)
+        try:
+            with library.lock():
+                current = library.current_version()
+                live = library.documents(current) if current else []
+                if document_id not in {s.id for s in live}:
+                    raise NotFound(f"文档 {document_id} 当前没有发布，无需撤回。")
+                others = [s for s in live if s.id != document_id]
+                if not others:
+                    raise Conflict(f"文档 {document_id} 是唯一已发布的文档，撤回后将无法回答任何问题：请先发布其他文档。")
+                kb_version = library.build(others)
+                library.publish(kb_version, actor=actor, expected_current=current)
+        except PublishInProgressError as exc:
+            raise Conflict(f"{exc}") from exc
+        except KnowledgeError as exc:
+            raise PublishingError(f"撤回失败，已发布的版本未改变：{exc}") from exc
+        with self._session() as session:
+            retired = session.scalars(select(DocumentVersion).where(
+                DocumentVersion.document_id == document_id, DocumentVersion.status == PUBLISHED)).all()
+            self._mark_live(session, others, kb_version, adopt=False)  # its published row becomes superseded
+            for row in retired:
+                row.note = f"已撤回（{actor}）：{(reason or '').strip()[:400]}".rstrip("：")
+            self._audit(session, actor, "kb.withdraw", f"document:{document_id}",
+                        {"kb_version": kb_version, "previous": current, "reason": (reason or "").strip()[:500]})
+        return kb_version
+
     def rollback(self, kb_version: str, user: str) -> None:
         """Make an earlier published kb_version live again, in one step."""
         from knowledge import KnowledgeError, PublishInProgressError

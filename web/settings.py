@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from records.retention import DEFAULT_RETENTION_DAYS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, object] = {
@@ -36,15 +38,36 @@ DEFAULTS: dict[str, object] = {
     "MAX_MESSAGE_CHARS": 500,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "CHAT_RATE_LIMIT": "30 per minute;5 per second",
+    # Per client address whatever the conversation id: NAT'ed residents share it, so it is generous.
+    "CHAT_ADDRESS_RATE_LIMIT": "600 per minute;30 per second",
     "SEARCH_RATE_LIMIT": "120 per minute;20 per second",
+    # Feedback rows per client and per address: a 👍/👎 per answer, never a flood of junk rows.
+    "FEEDBACK_RATE_LIMIT": "30 per minute;5 per second",
     "LOGIN_RATE_LIMIT": "10 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Redis shared by the web workers and replicas (redis://host:port/db): rate-limit counters live there
+    # unless RATELIMIT_STORAGE_URI names another store. Empty = one process's memory.
+    "REDIS_URL": "",
     "RATELIMIT_HEADERS_ENABLED": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "JSON_AS_ASCII": False,
     "STAFF_LIST_LIMIT": 20,
+    # Gaps page (/admin/gaps): the period shown when none is chosen, and the most questions grouped at once
+    # (grouping embeds each question once per process; thousands take a while on the first visit).
+    "GAPS_DEFAULT_DAYS": 30,
+    "GAPS_MAX_QUESTIONS": 1000,
+    # Days residents' conversations (bot messages, unanswered, feedback, closed handoffs, Rasa tracker events)
+    # and log files are kept; `python -m records purge` deletes older ones (records/retention.py reads the env var).
+    "RETENTION_DAYS": DEFAULT_RETENTION_DAYS,
+    # Handoffs per page in the staff console (open queue and closed search).
+    "HANDOFF_PAGE_SIZE": 20,
+    # Per client: handoff requests that come without any conversation (one-line handoffs), e.g. scripts
+    # sending /request_human; beyond it the resident is told the request is already recorded.
+    "HANDOFF_FLOOD_LIMIT": "3 per hour",
+    # The widget's last turns kept in a reduced-mode handoff's transcript (the widget sends as many).
+    "HANDOFF_HISTORY_TURNS": 20,
 }
 
 

@@ -1,12 +1,14 @@
-"""The hotline staff console: login, as-you-type search with the phone script, handoffs, unanswered."""
+"""The hotline staff console: login, as-you-type search with the phone script, the handoff queue, unanswered."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 import records
+from records import conversations
 
 from .api import MAX_K, check_question
 from .auth import (
@@ -50,7 +52,9 @@ def _local_time(utc_text: str | None) -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only redirect to a path on this site after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # Browsers read "/\evil.example" as "//evil.example": a backslash never belongs in our own paths.
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not urlsplit(target).netloc):
         return target
     return url_for("staff.console")
 
@@ -81,25 +85,68 @@ def logout() -> Response:
     return redirect(url_for("staff.login"))
 
 
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _page_arg(name: str) -> int:
+    """A page number from the query string (1 when absent), or 400 naming the problem."""
+    value = request.args.get(name, "1").strip() or "1"
+    if not value.isdigit() or int(value) < 1:
+        raise ApiError(400, "页码必须是正整数。")
+    return int(value)
+
+
+def _closed_filters() -> dict[str, str]:
+    """The closed-handoff search from the query string: text and a date range (YYYY-MM-DD, UTC)."""
+    filters = {"closed_q": request.args.get("closed_q", "").strip()[:100]}
+    for name, label in (("since", "开始日期"), ("until", "结束日期")):
+        value = request.args.get(name, "").strip()
+        if value and not DATE_RE.match(value):
+            raise ApiError(400, f"{label}格式应为 YYYY-MM-DD，例如 2026-11-29。")
+        filters[name] = value
+    if filters["since"] and filters["until"] and filters["since"] > filters["until"]:
+        raise ApiError(400, "开始日期不能晚于结束日期。")
+    return filters
+
+
 @bp.get("/")
 @requires()
 def console() -> str:
-    """The console page: search box, recent handoffs, unanswered questions."""
+    """The console page: search box, the open handoff queue (oldest first, paged), the closed handoffs
+    (searchable, paged), unanswered questions."""
     limit = current_app.config["STAFF_LIST_LIMIT"]
+    per_page = int(current_app.config["HANDOFF_PAGE_SIZE"])
+    page, closed_page, filters = _page_arg("page"), _page_arg("closed_page"), _closed_filters()
     try:
         section_options = sections(get_kb())
         kb_version = get_kb().version
     except ApiError as exc:
         section_options, kb_version = [], None
         flash(exc.message, "error")
+    queue = conversations.open_handoffs(page, per_page, url=db_path())
+    closed = conversations.search_closed_handoffs(filters["closed_q"], filters["since"], filters["until"],
+                                                  closed_page, per_page, url=db_path())
+    # What the pager links and the close/reopen forms carry, so staff stay where they were.
+    keep = {key: value for key, value in {"page": queue.page, "closed_page": closed.page, **filters}.items()
+            if value and value != 1}
     return render_template(
         "staff/console.html",
         sections=section_options,
         kb_version=kb_version,
-        handoffs=records.recent_handoffs(limit, url=db_path()),
+        queue=queue,
+        closed=closed,
+        filters=filters,
+        keep=keep,
         unanswered=records.recent_unanswered(limit, url=db_path()),
         logout_form=LogoutForm(),
     )
+
+
+def _back_to_console() -> Response:
+    """Back to the page of the list the staff member was on (both page numbers kept, if valid)."""
+    keep = {key: request.form[key] for key in ("page", "closed_page", "closed_q", "since", "until")
+            if request.form.get(key)}
+    return redirect(url_for("staff.console", **keep) + "#handoffs-title")
 
 
 @bp.post("/handoffs/<int:handoff_id>/status")
@@ -113,7 +160,7 @@ def handoff_status(handoff_id: int) -> Response:
                                       actor=current_user.username):
         raise ApiError(404, "找不到这条转人工记录。")
     flash(f"转人工记录 #{handoff_id} 已{'标记为已处理' if form.status.data == 'closed' else '重新打开'}。", "info")
-    return redirect(url_for("staff.console") + "#handoffs-title")
+    return _back_to_console()
 
 
 @bp.get("/search.json")

@@ -4,15 +4,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from records.db import Base, database_url, get_engine
+from records.db import Base, database_url, get_engine, load_models
 
-# Every model registers its table on Base.metadata (autogenerate compares against it).
-import records.models  # noqa: F401,E402
-
-try:  # KBWEB's documents tables, once they exist
-    import records.documents  # noqa: F401
-except ImportError:
-    pass
+load_models()  # every model registers its table on Base.metadata (autogenerate compares against it)
 
 config = context.config
 target_metadata = Base.metadata

@@ -169,8 +169,7 @@ def test_follow_up_naming_another_item_of_the_sentence_leads_with_it(kb, app_db)
 
 @pytest.mark.parametrize("question", [
     "我孩子明年上学，听说今年要新增不少学位，具体新增多少学位",
-    pytest.param("我家住光福，听说今年要建九年一贯制学校，新增多少学位", marks=pytest.mark.xfail(
-        reason="knowledge layer: no_figure takes the place name 光福 for the asked item (RETRIEVAL)", strict=False)),
+    "我家住光福，听说今年要建九年一贯制学校，新增多少学位",
 ])
 def test_out_of_scope_intent_does_not_swallow_a_report_question(kb, app_db, question):
     tracker = tracker_for(question, intent="out_of_scope")

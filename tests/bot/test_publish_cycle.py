@@ -115,6 +115,10 @@ def test_publish_and_rollback_reach_the_running_assistant(app, stack, library):
 
     service.rollback(first, "rev1")
     wait_for(stack, "7530", first)
+    deadline = time.monotonic() + LIVE_WITHIN_SECONDS  # the web app reloads on its own clock, not the action server's
+    while web_answer(client)["citation"]["kb_version"] != first:
+        assert time.monotonic() < deadline, "the web app did not follow the rollback"
+        time.sleep(0.2)
     assert client.get(f"/api/passages/{old_passage}").get_json()["superseded"] is False
 
     # Never restarted: the same processes answered throughout.

@@ -48,3 +48,17 @@ def test_weak_neighbouring_passage_is_withheld(kb):
     answer = kb.answer("研发投入占GDP多少")
     assert answer.abstained and answer.reason == "low_confidence"
     assert not kb.answer("今年新增多少学位").abstained
+
+
+def test_a_long_gloss_is_found_by_its_head():
+    # CC-CEDICT glosses 太湖 as "lake tai near wuxi city …": its head phrase "lake tai" reaches it
+    assert Glossary({"太湖"}).expansions("What is planned for Lake Tai?", stopwords()) == ["太湖"]
+
+
+def test_glossary_groups_one_phrase_per_group():
+    """Each matched English phrase gives its place in the question and its own group of report words; one-word
+    glosses can be left out."""
+    glossary = Glossary({"学位", "停车位", "医院"})
+    question = "more school places and a hospital"
+    assert glossary.groups(question, frozenset()) == [(5, 18, ("学位",)), (25, 33, ("医院",))]
+    assert [g for _, _, g in glossary.groups(question, frozenset(), 2)] == [("学位",)]

@@ -112,7 +112,7 @@ def zipped(**members: bytes) -> bytes:
     ("report.txt", b"%PDF-1.4 binary", "与扩展名.txt不符"),
     ("report.txt", b"<!DOCTYPE html><html><body><p>x</p></body></html>", "HTML网页"),
     ("report.html", b"\x89PNG\r\n\x1a\n", "PNG"),
-    ("report.txt", "会议纪要\n今天开会。\n大家发言。\n散会。\n".encode(), "没有识别出章节结构"),
+    ("report.txt", "吴中区人民政府工作报告\n今天开会。\n大家发言。\n散会。\n".encode(), "没有识别出章节结构"),
     ("report.txt", "只有一行\n".encode(), "没有识别出章节结构"),
     ("report.html", b"<script>alert(1)</script><style>x{}</style>", "没有可读取的文字"),
 ])

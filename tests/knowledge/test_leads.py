@@ -61,3 +61,18 @@ def test_question_characters_break_ties():
 def test_no_match_leads_with_the_whole_sentence(own):
     result = lead(SCHOOLS, own)
     assert result.clause == SCHOOLS.rstrip("。") and not result.matched
+
+
+def test_a_when_question_leads_with_the_clause_that_states_a_time():
+    # equally matched clauses: the one with the time (九月底前) answers 「什么时候开工」
+    text = "确保新开工项目15个,九月底前全部开工。"
+    assert lead(text, ["开工"], WHEN).clause == "九月底前全部开工"
+    assert lead(text, ["开工"], OTHER).clause != "九月底前全部开工"
+
+
+def test_a_how_many_question_leads_with_the_clause_counting_its_item_not_its_setting():
+    # 光福 + 九年一贯制学校 are more telling words than 学位, but 7530 counts the places asked about
+    result = choose_lead(Sentence(0, len(SCHOOLS), SCHOOLS), ["光福", "九年一贯制学校", "新增", "学位"], [],
+                         lambda w: {"光福": 5.0, "九年一贯制学校": 5.0}.get(w, 1.0), QUANTITY,
+                         "我住光福，那边要建九年一贯制学校，一共新增多少学位")
+    assert result.clause == "新增学位7530个"

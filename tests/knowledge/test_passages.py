@@ -57,6 +57,8 @@ def test_web_copy_cleaning_strips_site_lines(report):
     assert clean_web_copy(page) == report.text
 
 
-def test_not_a_report_is_refused():
+def test_a_work_report_without_its_numbered_parts_is_refused():
+    # A notice of plain paragraphs is a document (test_multidoc.py); a work report that lost its 一、二、 parts
+    # is a broken upload.
     with pytest.raises(SourceError):
-        parse_document("标题\n\n一段没有分部分的文字。\n\n又一段。")
+        parse_document("吴中区人民政府工作报告\n\n一段没有分部分的文字。\n\n又一段。")

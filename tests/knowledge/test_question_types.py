@@ -1,7 +1,8 @@
 """Question types from general question words, in Chinese (Simplified after normalization) and English."""
 import pytest
 
-from knowledge.question_types import OTHER, QUANTITY, WHEN, WHICH, YESNO, question_type, reply_type, wants_year
+from knowledge.question_types import (OTHER, QUANTITY, WHEN, WHICH, YESNO, asks_day, asks_year_of_event, question_type,
+                                      reply_type, wants_year)
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -31,3 +32,13 @@ def test_followup_inherits_what_its_context_asked():
 ])
 def test_wants_year(text, kind, wanted):
     assert wants_year(text, kind) is wanted
+
+
+@pytest.mark.parametrize("text, year, day", [
+    ("太湖隧道哪一年开工", True, False), ("When will the new hospital wing be finished?", True, False),
+    ("When is the bridge due to open to traffic?", True, False),
+    ("图书馆什么时候开放", False, False), ("When does the museum open?", False, False),  # opening hours
+    ("美食节具体哪几天", False, True), ("What date is the marathon?", False, True),
+])
+def test_when_granularity(text, year, day):
+    assert asks_year_of_event(text) is year and asks_day(text) is day

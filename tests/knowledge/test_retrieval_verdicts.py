@@ -40,6 +40,9 @@ def test_no_report_sentence_triggers_a_rule():
     ("吴中区区长是谁", "official"), ("谁做的这个政府工作报告", "official"), ("Who is the mayor of Wuzhong?", "official"),
     ("😂😂😂", "unclear"), ("？？？", "unclear"), ("asdfghjkl", "unclear"), ("哈哈哈哈", "unclear"), ("123456", "unclear"),
     ("qwerty zxcv", "unclear"),
+    # a resident's own case told as a story: first person + possessive + a personal-case noun, or 帮我把…
+    ("我爸的养老金这个月被扣了一部分", "service"), ("能不能帮我把那张违章记录消掉", "service"),
+    ("我家的快递在驿站丢了两天了", "service"), ("Somebody stole my parcel, can you help me get back my package?", "service"),
 ])
 def test_request_kinds(question, kind):
     assert classify(normalize_query(question)) == kind
@@ -136,3 +139,127 @@ def test_a_personal_yes_no_request_is_not_affirmed_on_a_shared_function_word(kb)
     """「能不能…一次」 shares only 不能 / 一次 with report sentences (只能更好、不能变坏; 查一次): no 「是的」 quote."""
     answer = kb.answer("我能不能让他们上门做一次")
     assert answer.abstained or not answer.text.startswith("是的")
+
+
+def test_a_year_level_when_question_is_answered_by_the_yearly_report(kb):
+    """哪一年 is what a yearly work report answers (its year, or the clause's own time); a day it never gives."""
+    answer = kb.answer("胜浦大桥哪一年能建成通车")
+    assert not answer.abstained and "2025" in answer.text and "胜浦大桥" in answer.citation.clause
+    day = kb.answer("胜浦大桥具体哪天通车")
+    assert day.abstained and day.reason == "schedule"
+
+
+def test_a_place_or_year_the_cited_passage_does_not_cover_is_not_answered_with_the_districts_figure(kb):
+    """The district's 7530 school places are not another city's, nor another year's."""
+    assert kb.answer("澳门今年新增多少学位").reason == "no_match:澳门"
+    assert kb.answer("2027年新增多少学位").reason == "no_match:2027年"
+    assert "7530" in kb.answer("今年新增多少学位").text
+
+
+def test_a_yes_no_question_whose_object_the_quote_lacks_abstains(kb):
+    """「是的」 quoting a sentence about something else is the worst reply: the object asked must be in the quote."""
+    from knowledge.scope import asked_object
+
+    assert asked_object("口袋公园里会不会装健身器材") == "健身器材"
+    assert asked_object("企业融资难 有没有办法") is None  # a general question: no object to look for
+    answer = kb.answer("口袋公园里会不会装健身器材")
+    assert answer.abstained and answer.reason == "no_match:健身器材"
+
+
+def test_a_share_is_answered_only_by_a_percentage(kb):
+    """公积金缴存的比例 is not answered by 「缴存6.6万人」 (a count) — the report gives no such share."""
+    answer = kb.answer("新增住房公积金缴存的比例是多少")
+    assert answer.abstained and answer.reason.startswith("no_figure")
+
+
+def test_the_counted_item_is_the_noun_after_the_ask():
+    from knowledge.scope import counted_item
+
+    assert counted_item("听说木渎要建新学校，一共新增多少学位") == "学位"
+    assert counted_item("人才公寓今年多出来多少套") == "人才公寓"
+    assert counted_item("那个研究院要建几个分中心") == "分中心"
+    assert counted_item("游客的目标是多少") == "游客"  # 目标 names the kind of figure, not what is counted
+
+
+def test_a_which_exactly_question_needs_a_quote_that_names_instances(kb):
+    """「具体在哪些…」 answered by a clause that only counts (泊位1000个) quotes what was not asked: the report
+    lists none, so the reply says so; a clause listing names (甲、乙等) answers it."""
+    from knowledge.scope import names_instances
+
+    assert not names_instances("新辟、优化公交线路10条,新增公交站点20个、公共停车泊位1000个。")
+    assert names_instances("支持甲乙、丙丁等龙头企业开展试点。")
+    assert names_instances("继续做好“送戏下乡”等文化惠民工程。")
+    assert not names_instances("依托现有企业资源,绘制产业链“鱼骨图”。")  # one quoted slogan lists nothing
+    assert kb.answer("新增的公交站点具体是哪些").reason == "no_match"
+    assert kb.answer("Which parking lots exactly will be added?").reason == "no_match"
+    assert kb.answer("新增的普惠托育机构是哪三家").reason == "no_match"  # 机构3家 counts them, names none
+    assert not kb.answer("今年要建哪几所学校").abstained
+
+
+def test_a_value_asked_is_not_answered_by_a_share():
+    """产值多少 asks an amount: 「产值占比稳定在70%以上」 states a share of it, the answer to another question."""
+    from knowledge.scope import value_figures
+
+    assert "70%" not in value_figures("产值能做到多少", "某产业产值占比稳定在70%以上")
+    assert "70%" in value_figures("产值占比多少", "某产业产值占比稳定在70%以上")
+    assert "5%" in value_figures("经济增长多少", "地区生产总值增长5%以上")
+
+
+def test_the_value_clause_answers_rather_than_the_share_clause(kb):
+    assert "2000亿元" in kb.answer("今年高新技术产业能实现多少产值").text
+    assert "70%" in kb.answer("高新技术产业产值占比多少").text
+
+
+def test_a_whole_city_or_province_asked_is_not_answered_with_the_districts_figure(kb):
+    """全省 / 全市 ask a larger area's figure: a paragraph that never states that scope gives the district's."""
+    answer = kb.answer("全省今年新增多少学位")
+    assert answer.abstained and answer.reason == "no_match:全省"
+
+
+def test_a_what_question_asks_about_the_noun_after_what(kb):
+    """有什么健身器材 asks about 健身器材: a sentence about the parks alone does not answer it."""
+    from knowledge.scope import named_after_what
+
+    assert named_after_what("人才公寓有什么优惠政策") == "优惠政策"
+    assert named_after_what("企业融资有什么措施") is None  # a general question: no object to look for
+    assert named_after_what("工业上楼是什么意思") is None  # asks what 工业上楼 is
+    assert named_after_what("什么时候开工") is None
+    answer = kb.answer("口袋公园里有什么健身器材")
+    assert answer.abstained and answer.reason == "no_match:健身器材"
+    assert not kb.answer("公交线路有什么变化").abstained
+
+
+def test_an_english_share_question_is_a_figure_question(kb):
+    """"What share of GDP" asks a percentage like 占比多少: the GDP growth rate (增长5%) is not that share."""
+    from knowledge.scope import FIGURE_ASK_RE
+
+    assert FIGURE_ASK_RE.search("what share of gdp is research spending?")
+    answer = kb.answer("R&D spending as a share of GDP: what is the target?")
+    assert "增长5%" not in answer.text and "5%" not in answer.text.split("「")[0]
+
+
+def test_an_english_yes_no_question_needs_every_mapped_term_in_the_quote(kb):
+    """"Yes" on a sentence about school places when the resident asked about something for young children
+    (儿童, which that sentence never says) affirms what the report does not promise."""
+    answer = kb.answer("Will there be new school buildings for young kids?")
+    assert answer.abstained and answer.reason == "no_match:儿童"
+    assert kb.answer("Will there be more talent apartments?").text.startswith("Yes")
+
+
+def test_an_item_named_only_in_quotation_marks_still_needs_its_figure(kb):
+    """「新建、提升一批“24小时城市书房”」 names the item in quotation marks but gives no number: 一批 is no count."""
+    answer = kb.answer("城市书房今年会增加多少个")
+    assert answer.abstained and answer.reason == "no_figure:城市书房"
+
+
+def test_each_english_phrase_maps_to_alternatives_and_longer_phrases_win(kb):
+    """"health" may be said as 健康 or 医疗 (either will do); inside "health centres" it is that longer phrase."""
+    from knowledge.scope import english_term_groups
+
+    def groups(text):
+        return english_term_groups(kb.analyzer, kb.analyzer.analyze(text))
+
+    assert ("健康", "医疗") in groups("Is there a plan for kids and health?")
+    assert ("健康", "医疗") not in groups("Any new community health centres?")
+    assert groups("What about investment promotion?") == [("招商引资", "招商")]  # not 投资 as well
+    assert not kb.answer("Any new community health centres?").abstained

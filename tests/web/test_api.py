@@ -110,7 +110,7 @@ def test_chat_reduced_mode_answers_english(client):
 
 
 def test_chat_reduced_mode_records_unanswered_and_offers_12345(client, app):
-    body = chat(client, "我的身份证号320506199001011234，电话13912345678，社保怎么转？").get_json()
+    body = chat(client, "东山景区门票多少钱？我的号码13912345678，证件320506199001011234").get_json()
     reply = body["messages"][1]
     assert "citation" not in reply and "12345" in reply["text"]
     assert reply["buttons"][0]["payload"] == "/request_human"

@@ -229,7 +229,8 @@ BAD_UPLOADS = [
     ("corrupt PDF", "report.pdf", b"%PDF-1.7\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n%%EOF garbage", 400, "PDF"),
     ("corrupt DOCX", "report.docx", _corrupt_docx(), 400, "docx"),
     ("50 MB", "report.txt", b"a" * (50 * 1024 * 1024), 413, "太大"),
-    ("no structure", "notice.txt", "关于某事的通知\n各单位：\n请于下周一前报送材料。\n特此通知。\n".encode(), 400, "结构"),
+    ("report without its parts", "report.txt",
+     "吴中区人民政府工作报告\n各位代表：\n请于下周一前报送材料。\n特此通知。\n".encode(), 400, "结构"),
     ("HTML with scripts", "report.html",
      b"<html><body><script>alert(1)</script><p>" + report_text().encode() + b"</p></body></html>", 400, "脚本"),
 ]

@@ -71,7 +71,7 @@ def test_console_lists_handoffs_and_unanswered_newest_first_escaped(staff_client
     assert "<b>急</b>" not in html and "&lt;b&gt;急&lt;/b&gt;" in html
     assert "13912345678" not in html and "139****5678" in html
     assert html.index("&lt;script&gt;alert") < html.index("第一个问题")  # newest first
-    assert "想找人工" in html and "最近转人工（1）" in html
+    assert "想找人工" in html and "待处理转人工（1）" in html
     assert staff_client.get("/staff/").headers["X-Frame-Options"] == "DENY"
 
 

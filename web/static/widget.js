@@ -15,6 +15,8 @@
   var MAX_STORED = 80;
   var TIMEOUT_MS = 20000;
   var HANDOFF = "/request_human";
+  var HISTORY_TURNS = 20;   // turns sent with each message (kept in a handoff made without the dialogue service)
+  var STATUS_POLL_MS = 3000; // admins' notice / offline switch reach an open widget within this (+1 s cache)
   var FIGURE_RE = /\d+(?:[.,]\d+)*(?:\s*(?:万|亿))?(?:人次|万元|亿元|平方米|公顷|公里|千米|千瓦|个|张|条|家|元|%|％|辆|所|套|亩|项|座|处|名|户|次|台|间|场|届|例|栋|倍|吨|米|床|人|只|批|支)?/g;
   var REASONS = [["wrong_passage", "引用的段落不对"], ["wrong_figure", "数字不对"],
                  ["out_of_date", "内容过时"], ["other", "其他"]];
@@ -35,9 +37,53 @@
     return "w-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
+  // Personal data never stays in the browser: the stored copy of the conversation (what redraws it after a
+  // reload) is masked with records/masking.py's rules for the common formats; the screen keeps what was typed.
+  // No lookbehind (older Safari): the character before a number is captured and put back.
+  var B = "(^|[^0-9A-Za-z+*])", E = "(?![0-9A-Za-z*])";
+  var PII = [
+    [new RegExp(B + "([A-Za-z0-9][A-Za-z0-9._%+\\-]*)(@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{2,})", "g"),
+     function (d, all) { return all[2].charAt(0) + "***" + all[3]; }],
+    [new RegExp(B + "([EeGg]\\d{8}|[Ee][A-Za-z]\\d{7})" + E, "g"), function (d, all) { return keep4(all[2]); }],
+    // ID numbers, bank cards (13 digits or more, spaced, dotted or dashed; first, so no rule bites into them)
+    [new RegExp(B + "(\\+?\\d(?:[ .\\-]{0,2}\\d){12,18}[Xx]?)" + E, "g"), function (d, all) {
+      if (/^\d+\.\d+$/.test(all[2])) return null;  // a decimal figure (a timestamp), not a card
+      var mobile = /^(?:86)?(1[3-9]\d{9})$/.exec(d);
+      return mobile ? mobile[1].slice(0, 3) + "****" + mobile[1].slice(-4) : keep4(d); }],
+    // Landlines with an area code: (0512)65251238, 0512-6525 1238
+    [new RegExp(B + "(\\(?0\\d{2,3}\\)?[ .\\-]{0,2}[2-9]\\d{2,3}[ .\\-]{0,2}\\d{4})" + E, "g"), function (d) {
+      var area = d.length === 11 && d.charAt(1) <= "2" ? 3 : 4;
+      return d.slice(0, area) + "-****" + d.slice(-4); }],
+    // Mobiles: 158 1234 5678, 158.1234.5678
+    [new RegExp(B + "(1[3-9]\\d(?:[ .\\-]{0,2}\\d){8})" + E, "g"), function (d) { return d.slice(0, 3) + "****" + d.slice(-4); }],
+    // A Suzhou number without area code (65251237); a figure's unit (个, 万, 年 …) rules it out
+    [new RegExp(B + "([2-9]\\d{3}-?\\d{4})(?![0-9A-Za-z*%.,]|\\s*[年月日号个万亿元人次项家条张所座])", "g"),
+     function (d) { return /^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(d) ? null : "****" + d.slice(-4); }]
+  ];
+  function keep4(digits) { return new Array(digits.length - 3).join("*") + digits.slice(-4); }
+  function maskPII(text) {
+    if (!text) return text;
+    // Full-width digits (０-９) read as ASCII.
+    text = String(text).replace(/[\uFF10-\uFF19]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); });
+    PII.forEach(function (rule) {
+      text = text.replace(rule[0], function () {
+        var all = arguments, found = all[2], d = found.replace(/[^0-9Xx]/g, "").toUpperCase();
+        var out = rule[1](d, all);
+        return all[1] + (out === null ? found : out);
+      });
+    });
+    return text;
+  }
+  function masked(m) {
+    var copy = {};
+    for (var k in m) copy[k] = m[k];
+    if (typeof copy.text === "string") copy.text = maskPII(copy.text);
+    return copy;
+  }
+
   var state = {
     sender: load(localStorage, "sender", null) || newSender(),
-    messages: load(localStorage, "messages", []),
+    messages: load(localStorage, "messages", []).map(masked),  // older versions stored raw text: masked now
     elderly: load(localStorage, "elderly", false),
     open: load(sessionStorage, "open", false),
     pending: false
@@ -45,7 +91,7 @@
   save(localStorage, "sender", state.sender);
   function persist() {
     state.messages = state.messages.slice(-MAX_STORED);
-    save(localStorage, "messages", state.messages);
+    save(localStorage, "messages", state.messages.map(masked));
   }
 
   function el(tag, attrs, text) {
@@ -99,6 +145,14 @@
   panel.appendChild(header);
   panel.appendChild(el("p", { "class": "wz-source-note" },
     "回答内容来自《2025年吴中区政府工作报告》，并注明出处；个人事务请拨打12345。"));
+
+  // Admins' notice and the offline message (GET /api/status), above the conversation.
+  var noticeBar = el("p", { "class": "wz-notice-bar", role: "status" });
+  noticeBar.hidden = true;
+  panel.appendChild(noticeBar);
+  var offlineBar = el("p", { "class": "wz-offline-bar", role: "alert" });
+  offlineBar.hidden = true;
+  panel.appendChild(offlineBar);
 
   var log = el("div", { "class": "wz-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
                         "aria-label": "对话记录", tabindex: "0" });
@@ -165,6 +219,10 @@
     src.appendChild(el("span", { "class": "wz-doc" }, "《" + (c.document || "政府工作报告") + "》"));
     src.appendChild(el("span", { "class": "wz-sec" }, c.section || ""));
     src.appendChild(el("span", { "class": "wz-para" }, c.title || ""));
+    // Several documents are published: the card names the version quoted, so a resident can cite it exactly.
+    if (c.kb_version) src.appendChild(el("span", { "class": "wz-ver" }, "版本 " + c.kb_version));
+    // An operator's curated answer (reviewed by a second person) says so; the passage below is what it rests on.
+    if (c.curated) src.appendChild(el("span", { "class": "wz-curated" }, "官方标准答复"));
     card.appendChild(src);
     card.appendChild(renderQuote(c.quote || "", c.clause || ""));
     var open = el("button", { type: "button", "class": "wz-link" }, "查看原文");
@@ -270,11 +328,14 @@
     var problem = validate(text);
     errorLine.textContent = problem;
     if (problem || state.pending) return;
+    // The conversation so far (answers and questions only), so a person taking over can read it.
+    var history = state.messages.filter(function (m) { return !m.kind && m.text; }).slice(-HISTORY_TURNS)
+      .map(function (m) { return { role: m.role === "user" ? "user" : "bot", text: m.text.slice(0, 500) }; });
     append({ role: "user", text: display || text });
     state.pending = true;
     typing.hidden = false;
     sendBtn.disabled = true;
-    request("/api/chat", { sender: state.sender, message: text }).then(function (r) {
+    request("/api/chat", { sender: state.sender, message: text, history: history }).then(function (r) {
       if (!r.ok) {
         append({ role: "bot", kind: "error", text: r.data.error || "抱歉，出了点问题，请稍后再试或拨打12345热线。" });
         return;
@@ -345,6 +406,23 @@
       .catch(function () { fill(c.text || c.quote || ""); });
   }
 
+  function showStatus(s) {
+    noticeBar.textContent = s.notice || "";
+    noticeBar.hidden = !s.notice;
+    offlineBar.textContent = s.offline ? (s.offline_message || "") : "";
+    offlineBar.hidden = !s.offline;
+  }
+  var statusTimer = null;
+  function pollStatus() {
+    clearTimeout(statusTimer);
+    fetch(BASE + "/api/status", { cache: "no-store" }).then(function (res) {
+      if (!res.ok) throw new Error("HTTP " + res.status);
+      return res.json();
+    }).then(showStatus, function () { /* keep what is shown; try again */ }).then(function () {
+      if (state.open) statusTimer = setTimeout(pollStatus, STATUS_POLL_MS);
+    });
+  }
+
   /* ---- behaviour ---- */
   function setOpen(open, focus) {
     state.open = open;
@@ -352,7 +430,7 @@
     panel.hidden = !open;
     box.classList.toggle("wz-is-open", open);
     launcher.setAttribute("aria-expanded", String(open));
-    if (open) { log.scrollTop = log.scrollHeight; if (focus) input.focus(); }
+    if (open) { log.scrollTop = log.scrollHeight; pollStatus(); if (focus) input.focus(); }
     else if (focus) launcher.focus();
   }
   function setElderly(on) {

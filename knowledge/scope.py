@@ -1,0 +1,226 @@
+"""What a question asks about, and whether the passage to be cited says it — else it answers another question.
+
+A confidently wrong answer quotes a passage *near* the question: the right topic but another place, year, object
+or event. These tests read the question's structure, never a table of items: the place it names, its year, the
+object of a yes-no question (its last noun), the event of a when-question (the words after 哪年 / 什么时候) and
+the item a how-many question counts (the noun after 多少 / 几个).
+"""
+from __future__ import annotations
+
+import re
+
+from .lexical import NOUN_FLAGS, _tagger, stopwords, words
+from .query import MIN_EVIDENCE_GLOSS, Query
+from .question_types import OTHER, WHEN, WHEN_RE, WHICH, YESNO, YESNO_RE, question_type
+
+LONG_QUESTION_CHARS = 40
+ASKING_CLAUSES = 2
+FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
+                           r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
+                           r"\bshare\b|\bproportion\b|\bratio\b")
+# The word after 多少 / 几个 is what is counted (新增多少学位 → 学位); a question ending in the ask counts the noun before it.
+COUNT_ASK_RE = re.compile(r"^(?:多少|几[个条家所处张辆套户项亩座名位台间]?)$")
+# Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.
+MEASURE_NOUNS = frozenset("目标 指标 比例 比重 占比 数量 人数 数字 规模 总额 金额 总量 数目 任务".split())
+# Nouns that ask what is being done at all (有没有办法, 有没有前途): a general question, with no object to find.
+# Asking for the named instances (哪些小区, 几路车, which routes exactly): a clause that names none does not answer.
+INSTANCE_ASK_RE = re.compile(r"哪些|哪几|哪[家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
+VERB_FLAGS = frozenset({"v", "vn"})
+PROPER_FLAGS = frozenset("ns nr nrt nrfg nt nz".split())
+# 站点20个、共享电车1500辆: a list of amounts counts things, it names none of them.
+COUNTED_ITEM_RE = re.compile(r"\d[\d.]*[万亿]?[^\d、]{0,2}、")
+QUOTED = r"[“\"「][^”\"」]+[”\"」]"
+# Quoted names listed (“送戏下乡”“太湖大讲堂”等, “甲”、“乙”): one quoted slogan (“鱼骨图”) names no instances.
+QUOTED_LIST_RE = re.compile(f"{QUOTED}(?:[、]?{QUOTED}|等)")
+# A share the report states (产值占比稳定在70%以上) answers a share or rate asked, never a value (产值多少).
+SHARE_FIGURE_RE = re.compile(r"(?:占比|比重|比例|占)[^\d,，;；。]{0,12}?\d[\d.]*\s*[%％]")
+RATIO_ASK_RE = re.compile(r"占|比例|比重|率|百分|增长|增速|增幅|涨|降|提高|提升|%|％|成\b|"
+                          r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\brate\b|\bgrowth\b|\bgrow|\bincrease|"
+                          r"\brise\b")
+# A whole larger area asked (苏州全市, 全省): only a paragraph stating that scope answers for it.
+WHOLE_SCOPE_RE = re.compile(r"全(?:市|省|国|球|世界)")
+# 有什么补贴 / 什么样的学校: the noun after 什么 is what the question asks about.
+# 「X是什么意思」 asks what X is, not about 意思: a 什么 after 是 names no object.
+WHAT_RE = re.compile(r"(?<!是)(?:什么|啥)(?!时)")
+# Measured: a how-many question's story ("we're moving here with two kids") names terms its figure need not say.
+ENGLISH_CHECKED = (YESNO, WHICH, WHEN, OTHER)
+GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划".split())
+
+
+def asking_part(text: str) -> str:
+    """What a long message asks: its last clauses. Residents tell their story first (我们在上海上班, 房租太贵…),
+    and a place or price in the story is not what they ask about."""
+    if len(text) <= LONG_QUESTION_CHARS:
+        return text
+    clauses = [c for c in re.split(r"[，,。！!？?；;]|(?<=[a-z])\. ", text) if c.strip()]
+    return "，".join(clauses[-ASKING_CLAUSES:])
+
+
+def out_of_scope_word(kb, query: Query, passage) -> str | None:
+    """What the question asks that the passage to be cited lacks — then it answers another question:
+    a place the report never names (东山镇, 香港: a district figure is not that town's), a year that is neither the
+    document's nor the paragraph's (2026年), the object of a yes-no question (加装电梯) or the event of a
+    when-question (哪年通车 answered by 拆迁清障) missing from the quoted sentence."""
+    from .answers import choose_sentence  # here: answers is imported by the modules this one serves
+
+    if query.language == "en":
+        return english_missing_term(kb, query, passage)
+    if query.language != "zh":
+        return None
+    paragraph, report = kb.paragraph_text(passage), kb.analyzer.report
+    asking = asking_part(query.text)
+    for clause in _clauses(asking):
+        if "我" in clause:
+            continue  # 我住木渎，…: the resident's story, not the question's scope
+        for word, flag in _tagged(clause):
+            if flag == "ns" and len(word) >= 2 and word not in stopwords() and word not in report:
+                return word
+    for whole in WHOLE_SCOPE_RE.findall(asking):
+        if whole not in paragraph:
+            return whole  # 全市新增多少学位: the district's figure is not the whole city's
+    years = {str(d.get("year")) for d in kb.manifest.get("documents", [])}
+    for year in re.findall(r"(?<!\d)((?:19|20)\d\d)(?=年)", asking):
+        if year not in years and year not in paragraph:
+            return f"{year}年"
+    kind = question_type(query.text)
+    what = [c for c in _clauses(asking) if WHAT_RE.search(c)] if kind not in (YESNO, WHEN) else []
+    if kind not in (YESNO, WHEN) and not what:
+        return None
+    sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
+    if any(e in sentence for e in query.expansions):
+        return None
+    asks = [c for c in _clauses(asking) if YESNO_RE.search(c)]  # 地铁会不会通到甪直 哪年通: both are asked
+    asked = asked_object(asks[-1]) if asks else (named_after_what(what[-1]) if what else None)
+    groups = [[asked]] if asked else []
+    ask = WHEN_RE.search(asking) if kind == WHEN else None
+    if ask:
+        idf = kb.retriever.lexical.idf
+        groups.append([w for w in words(asking[ask.end():]) if len(w) >= 2 and idf(w) > 0 and w not in MEASURE_NOUNS])
+    for wanted in [g for g in groups if g and not any(w in sentence for w in g)]:
+        rest = sentence  # the sentence once the question's other words are taken out: 通苏嘉甬 must not cover 通车
+        for word in sorted(query.content_words(), key=len, reverse=True):
+            rest = rest if word in wanted else rest.replace(word, "□")
+        if not any(_covers(w, rest) for w in wanted):
+            return wanted[0]
+    return None
+
+
+def _covers(word: str, text: str) -> bool:
+    """Whether `text` says at least half of `word` (完工 ~ 完成, 比赛 ~ 大赛, 电动车 ~ 电动自行车): residents
+    paraphrase the report's words, but a sentence sharing none of them is about something else."""
+    return sum(char in text for char in word) * 2 >= len(word)
+
+
+def _clauses(text: str) -> list[str]:
+    """Clauses of a question; residents often separate them with a space (小微企业贷款难 有没有办法)."""
+    return [c for c in re.split(r"[，,。！!？?；;\s]", text) if c.strip()]
+
+
+def _tagged(text: str) -> list[tuple[str, str]]:
+    return [(p.word, p.flag) for p in _tagger().lcut(text.lower())]
+
+
+def asked_object(text: str) -> str | None:
+    """What a yes-no question asks about: its last noun (会不会新建公园 → 公园; Chinese puts the object last);
+    None when that noun asks what is done at all (有没有办法)."""
+    stop = stopwords()
+    found = [w for w, f in _tagged(text) if len(w) >= 2 and (f in NOUN_FLAGS or f == "vn") and f != "ns"
+             and w not in stop and w not in MEASURE_NOUNS]
+    return found[-1] if found and found[-1] not in GENERAL_NOUNS else None
+
+
+def counted_item(text: str) -> str | None:
+    """What a how-many question counts: the noun right after 多少 / 几个 in its clause (新增多少学位 → 学位), else the
+    last noun before the ask (人才公寓今年会多出来多少套 → 人才公寓). A place or a story around it is not counted."""
+    clause = next((c for c in re.split(r"[，,。！!？?；;]", text.lower()) if FIGURE_ASK_RE.search(c)), "")
+    tagged = [(p.word, p.flag) for p in _tagger().lcut(clause)]
+    at = next((i for i, (word, _) in enumerate(tagged) if COUNT_ASK_RE.match(word)), None)
+    if at is None:
+        return None
+    is_noun = [len(w) >= 2 and f in NOUN_FLAGS and f != "ns" and w not in MEASURE_NOUNS for w, f in tagged]
+    after = [w for (w, _), noun in zip(tagged[at + 1:], is_noun[at + 1:]) if noun]
+    before = [w for (w, _), noun in zip(tagged[:at], is_noun[:at]) if noun]
+    return after[0] if after else (before[-1] if before else None)
+
+
+def _names(item: str, clause: str) -> bool:
+    """Whether a clause names the counted item, or its head (分中心 → 中心: Chinese compounds end in their head)."""
+    return item in clause or (len(item) >= 3 and item[-2:] in clause)
+
+
+def names_instances(sentence: str) -> bool:
+    """Whether a sentence names instances: a proper name, a quoted name or a list (甲、乙) of things — a list of
+    two verbs (新辟、优化) names nothing."""
+    if QUOTED_LIST_RE.search(sentence):
+        return True
+    tagged = _tagged(sentence)
+    if any(f in PROPER_FLAGS and len(w) >= 2 for w, f in tagged):
+        return True
+    for item in re.split(r"[,，。;；:：]", sentence):
+        if COUNTED_ITEM_RE.search(item):
+            continue
+        tagged = _tagged(item)
+        if any(w == "、" and 0 < i < len(tagged) - 1 and not {tagged[i - 1][1], tagged[i + 1][1]} <= VERB_FLAGS
+               for i, (w, _) in enumerate(tagged)):
+            return True
+    return False
+
+
+def unnamed_instances(kb, query: Query, passage) -> bool:
+    """A question asking which ones exactly (哪些小区, 几路车, which routes) quoted a sentence that names none:
+    the report does not list them, and the sentence answers another question."""
+    from .answers import choose_sentence  # here: answers is imported by the modules this one serves
+
+    asking = asking_part(query.text).lower()
+    if not INSTANCE_ASK_RE.search(asking) or question_type(asking) == WHEN:
+        return False
+    return not names_instances(choose_sentence(passage, query, kb.retriever.lexical.idf).text)
+
+
+def value_figures(question: str, clause: str) -> str:
+    """The clause without the shares it states when the question asks a value, not a share or a rate: a share is
+    the answer to another question."""
+    return clause if RATIO_ASK_RE.search(question.lower()) else SHARE_FIGURE_RE.sub("", clause)
+
+
+def named_after_what(text: str) -> str | None:
+    """What a what-question asks about: the first noun after 什么 (有什么补贴 → 补贴); None when that noun asks what
+    is done at all (有什么措施) or which kind of figure (什么目标)."""
+    ask = WHAT_RE.search(text)
+    if not ask:
+        return None
+    found = [w for w, f in _tagged(text[ask.end():]) if len(w) >= 2 and f in NOUN_FLAGS and f != "ns"
+             and w not in stopwords()]
+    return found[0] if found and found[0] not in GENERAL_NOUNS | MEASURE_NOUNS else None
+
+
+def english_missing_term(kb, query: Query, passage) -> str | None:
+    """For an English question (not a how-many one): a phrase whose report terms (the glossary, CC-CEDICT) the quoted
+    sentence says none of — "a school for expat kids" is not answered by a sentence about school places alone."""
+    from .answers import choose_sentence  # here: answers is imported by the modules this one serves
+
+    if question_type(query.text) not in ENGLISH_CHECKED:
+        return None
+    sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
+    for group in english_term_groups(kb.analyzer, query):
+        if not any(_covers(term, sentence) for term in group):
+            return group[0]
+    return None
+
+
+def english_term_groups(analyzer, query: Query) -> list[tuple[str, ...]]:
+    """The report terms an English question's phrases map to (table and CC-CEDICT), one group of alternatives per
+    phrase (health → 健康 or 医疗); a phrase inside a longer matched one ("investment" in "investment promotion" →
+    招商) is not read again."""
+    lowered, found = query.text.lower(), []
+    for phrase, targets in analyzer.synonyms.entries:
+        hit = re.search(rf"(?<![a-z]){re.escape(phrase)}(?:e?s)?(?![a-z])", lowered) if phrase.isascii() else None
+        if hit:
+            found.append((hit.start(), hit.end(), tuple(targets)))
+    found += analyzer.glossary.groups(query.text, stopwords(), MIN_EVIDENCE_GLOSS)
+    spans, groups = [], []
+    for start, end, group in sorted(found, key=lambda f: f[0] - f[1]):  # longest phrase first
+        if not any(s <= start and end <= e for s, e in spans):
+            spans.append((start, end))
+            groups.append(group)
+    return [g for g in (tuple(t for t in group if t in query.expansions) for group in groups) if g]
