@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 from .db import current_revision, database_url, upgrade
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracker-url", help="purge: the Rasa tracker store's database URL (default: the one "
                                               "bot/endpoints.yml configures; '' = none)")
     parser.add_argument("--log-dir", help="purge: the services' log folder (default: instance/logs)")
+    parser.add_argument("--every", type=float, help="purge: repeat every this many seconds, forever (supervisord "
+                        "runs it so with one day)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     url = database_url(args.url)
@@ -48,13 +51,16 @@ def _purge(parser: argparse.ArgumentParser, args: argparse.Namespace, url: str) 
     """Run the retention purge now and print the counts, one `store: n` per line."""
     from .retention import LOG_DIR, RetentionError, purge
 
-    try:
-        counts = purge(args.days, url, args.tracker_url, Path(args.log_dir) if args.log_dir else LOG_DIR)
-    except RetentionError as exc:
-        parser.error(str(exc))
-    for key, value in counts.items():
-        print(f"{key}: {value}")
-    return 0
+    while True:
+        try:
+            counts = purge(args.days, url, args.tracker_url, Path(args.log_dir) if args.log_dir else LOG_DIR)
+        except RetentionError as exc:
+            parser.error(str(exc))
+        for key, value in counts.items():
+            print(f"{key}: {value}", flush=True)
+        if not args.every:
+            return 0
+        time.sleep(args.every)
 
 
 if __name__ == "__main__":

@@ -42,8 +42,12 @@ def log_dir() -> Path:
     return services_dir() / "logs"
 
 
+RETENTION_EVERY_SECONDS = 24 * 3600
+
+
 def programs(cfg: ServiceSettings) -> list[tuple[Program, str]]:
-    """The supervised programs in start order, each with the health URL that says it is up ('' = datastore)."""
+    """The supervised programs in start order, each with the health URL that says it is up ('' = a datastore,
+    checked its own way, or the retention job, which serves nothing)."""
     items: list[tuple[Program, str]] = []
     if cfg.scale:
         items.append((Program("postgres", datastores.postgres_command(cfg.pg_dir, cfg.pg_port), 1,
@@ -56,6 +60,9 @@ def programs(cfg: ServiceSettings) -> list[tuple[Program, str]]:
          f"{cfg.rasa_url}/status?token={cfg.rasa_token}"),
         (Program("web", web_command(cfg.web_port, cfg.web_workers, cfg.web_threads), 30),
          f"http://127.0.0.1:{cfg.web_port}/healthz"),
+        # Conversations and logs older than WUZHONG_RETENTION_DAYS go once a day (records/retention.py).
+        (Program("retention", [PY, "-m", "records", "purge", "--every", str(RETENTION_EVERY_SECONDS),
+                               "--tracker-url", cfg.tracker_url(), "--log-dir", str(log_dir())], 40), ""),
     ]
     return items
 
@@ -127,7 +134,7 @@ def start_program(cfg: ServiceSettings, program: Program, health: str, env: dict
                 print("redis: did not answer PING")
                 return False
             time.sleep(0.2)
-    elif not wait_healthy(program.name, health, 300.0 if program.name == "rasa" else 180.0):
+    elif health and not wait_healthy(program.name, health, 300.0 if program.name == "rasa" else 180.0):
         return False
     print(f"{program.name}: up")
     return True

@@ -135,6 +135,12 @@ class ServiceSettings:
         else:
             write_endpoints(self.endpoints_file(), sqlite_tracker(services_dir() / "rasa_tracker.sqlite"))
 
+    def tracker_url(self) -> str:
+        """The SQLAlchemy URL of the tracker store `write_endpoints` gives Rasa (the retention purge reads it)."""
+        if self.scale:
+            return f"postgresql://postgres@127.0.0.1:{self.pg_port}/{self.pg_rasa_db}"
+        return f"sqlite:///{services_dir() / 'rasa_tracker.sqlite'}"
+
     def process_env(self) -> dict[str, str]:
         """What every supervised process sees: the caller's WUZHONG_* settings, the URLs, the secrets, and in
         scale mode the shared stores."""

@@ -106,6 +106,14 @@ def test_supervisord_config_rotates_logs_and_keeps_secrets_private(supervised):
         assert "127.0.0.1" in section.split("command=")[1].splitlines()[0]
 
 
+def test_the_retention_purge_runs_daily_on_the_stores_the_stack_uses(supervised):
+    services, cfg, _ = supervised
+    section = services.conf_path().read_text().split("[program:retention]")[1].split("[program:")[0]
+    command = section.split("command=")[1].splitlines()[0]
+    assert "records purge --every 86400" in command and "autorestart=true" in section
+    assert f"--tracker-url {cfg.tracker_url()}" in command and cfg.tracker_url().endswith("/rasa_tracker.sqlite")
+
+
 def _program_pid(services, name: str) -> int | None:
     line = services.ctl("status", name).stdout
     return int(line.split("pid ")[1].split(",")[0]) if "RUNNING" in line else None
