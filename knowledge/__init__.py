@@ -36,9 +36,10 @@ _LAZY = {"Library": "library", "LiveKnowledgeBase": "live", "FoundPassage": "liv
          # Curated answers (operators' official answers matched to residents' phrasings).
          **dict.fromkeys(("CuratedEntry", "CuratedMatch", "CuratedMatcher", "curated_answer", "dead_citations",
                           "check_citation"), "curated"),
-         # Operators' gaps page: group unanswered questions, name their topic, add a synonym.
-         **dict.fromkeys(("group_questions", "QuestionGroup", "topic_of", "add_synonym", "operator_synonyms_path",
-                          "SynonymError", "refresh_synonyms"), "grouping")}
+         # Operators' gaps page: group unanswered questions and name their topic; add a synonym.
+         **dict.fromkeys(("group_questions", "QuestionGroup", "topic_of"), "grouping"),
+         **dict.fromkeys(("add_synonym", "operator_synonyms_path", "SynonymError", "refresh_synonyms"),
+                         "operator_synonyms")}
 
 
 def __getattr__(name: str):

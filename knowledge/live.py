@@ -151,7 +151,7 @@ class LiveKnowledgeBase:
 
 
 def _watch(ref: "weakref.ref[LiveKnowledgeBase]") -> None:
-    from .grouping import refresh_synonyms
+    from .operator_synonyms import refresh_synonyms
 
     # Holds only a weak reference: a LiveKnowledgeBase nobody uses any more is collected and the thread ends.
     while True:

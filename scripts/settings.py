@@ -133,13 +133,17 @@ class ServiceSettings:
             write_endpoints(self.endpoints_file(), postgres_tracker("127.0.0.1", self.pg_port, self.pg_rasa_db),
                             redis_lock_store(self.redis_url))
         else:
-            write_endpoints(self.endpoints_file(), sqlite_tracker(services_dir() / "rasa_tracker.sqlite"))
+            write_endpoints(self.endpoints_file(), sqlite_tracker(self.tracker_file()))
 
     def tracker_url(self) -> str:
         """The SQLAlchemy URL of the tracker store `write_endpoints` gives Rasa (the retention purge reads it)."""
         if self.scale:
             return f"postgresql://postgres@127.0.0.1:{self.pg_port}/{self.pg_rasa_db}"
-        return f"sqlite:///{services_dir() / 'rasa_tracker.sqlite'}"
+        return f"sqlite:///{self.tracker_file()}"
+
+    def tracker_file(self) -> Path:
+        """The embedded (SQLite) tracker store's file."""
+        return services_dir() / "rasa_tracker.sqlite"
 
     def process_env(self) -> dict[str, str]:
         """What every supervised process sees: the caller's WUZHONG_* settings, the URLs, the secrets, and in

@@ -34,3 +34,17 @@ def rasa_stack(kb_dir, tmp_path_factory):
     stack = start_stack(kb_dir, tmp_path_factory.mktemp("rasa_stack"))
     yield stack
     stack.stop()
+
+
+@pytest.fixture
+def synonyms_file(kb, tmp_path, monkeypatch):
+    """The operators' synonym file in tmp; the session knowledge base gets its own table back afterwards."""
+    path = tmp_path / "synonyms.tsv"
+    monkeypatch.setenv("WUZHONG_SYNONYMS", str(path))
+    saved = kb.analyzer.synonyms
+    yield path
+    from knowledge.english import _glossary
+
+    kb.analyzer.synonyms = saved
+    vars(kb.analyzer).pop("operator_synonyms_stamp", None)
+    _glossary.cache_clear()

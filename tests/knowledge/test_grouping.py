@@ -74,20 +74,6 @@ def test_topic_is_the_section_of_the_best_passage(kb):
     assert topic_of(kb, "   ")["section"] == ""  # an empty (masked) question has no topic, and no error
 
 
-@pytest.fixture
-def synonyms_file(kb, tmp_path, monkeypatch):
-    """The operators' synonym file in tmp; the session knowledge base gets its own table back afterwards."""
-    path = tmp_path / "synonyms.tsv"
-    monkeypatch.setenv("WUZHONG_SYNONYMS", str(path))
-    saved = kb.analyzer.synonyms
-    yield path
-    from knowledge.english import _glossary
-
-    kb.analyzer.synonyms = saved
-    vars(kb.analyzer).pop("operator_synonyms_stamp", None)
-    _glossary.cache_clear()
-
-
 def test_added_synonym_is_written_and_used_at_once(kb, synonyms_file):
     from knowledge import add_synonym, operator_synonyms_path
 

@@ -159,20 +159,6 @@ def test_csv_keeps_formula_like_text_as_text():
         {"group": 1, **group["questions"][0]}]
 
 
-@pytest.fixture
-def synonyms_file(kb, tmp_path, monkeypatch):
-    """The operators' synonym file in tmp; the session knowledge base gets its own table back afterwards."""
-    path = tmp_path / "synonyms.tsv"
-    monkeypatch.setenv("WUZHONG_SYNONYMS", str(path))
-    saved = kb.analyzer.synonyms
-    yield path
-    from knowledge.english import _glossary
-
-    kb.analyzer.synonyms = saved
-    vars(kb.analyzer).pop("operator_synonyms_stamp", None)
-    _glossary.cache_clear()
-
-
 def test_synonym_from_a_group_is_written_audited_and_used(app, operator_client, seeded, synonyms_file, kb):
     term = "共享电(单)车"
     assert term not in operator_client.get("/staff/search.json?q=小黄车").get_data(as_text=True)
