@@ -6,6 +6,8 @@ from typing import Any
 
 import records
 
+from .conversation import TRANSCRIPT_TURNS
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,11 +24,15 @@ def save_unanswered(sender_id: str, question: str, reason: str) -> int | None:
 
 
 def save_handoff(
-    sender_id: str, question: str, transcript: list[dict[str, Any]], passages: list[dict[str, Any]], reason: str
+    sender_id: str, question: str, transcript: list[dict[str, Any]], passages: list[dict[str, Any]], reason: str,
+    limit: int = TRANSCRIPT_TURNS,
 ) -> int | None:
-    """Record a handoff to the hotline staff; None if the database refused."""
+    """Record a handoff to the hotline staff, its transcript completed with the turns of earlier sessions (Rasa's
+    tracker holds only the current one: bot/session_turns.py); None if the database refused."""
     try:
-        return records.record_handoff(sender_id, question, transcript, passages, reason)
+        started = min((t["time"] for t in transcript if t.get("time")), default=None)
+        earlier = records.earlier_turns(sender_id, started, limit)
+        return records.record_handoff(sender_id, question, [*earlier, *transcript][-limit:], passages, reason)
     except (records.DatabaseError, OSError):
         logger.exception("could not record handoff for %s", sender_id)
         return None

@@ -9,7 +9,8 @@ uncached), the REST turn, Rasa's NLU (`/model/parse`), the tracker's load (`GET 
 the action server call with that tracker (answer cached: the server's own overhead), and the relay (「你好」
 through the in-process web app minus straight to Rasa). Policies + tracker I/O = the REST turn minus the
 rest (a question turn makes two action calls). Then one 80-turn conversation: turns 71–80 ÷ turns 1–10,
-and the tracker's size.
+the sessions it rolled over into (every WUZHONG_SESSION_TURNS user messages, bot/session_turns.py) and the
+current session's tracker size beside the whole conversation's.
 """
 from __future__ import annotations
 
@@ -93,7 +94,9 @@ def profile(args: argparse.Namespace, rasa_url: str, actions_url: str, rasa_toke
 
 
 def growth(http: requests.Session, rasa_url: str, auth: dict, questions: list[str], turns: int = 80) -> None:
-    """One long conversation: turns 71–80 ÷ 1–10 and the tracker's size at turn 10 and at the end."""
+    """One long conversation: turns 71–80 ÷ 1–10, the sessions it rolled over into (WUZHONG_SESSION_TURNS) and the
+    size of the current session's tracker (what a turn loads and sends to the action server) at turn 10 and at the
+    end, beside the whole conversation's."""
     sender = f"profile-long-{time.time_ns()}"
     times, sizes = [], {}
     for turn in range(1, turns + 1):
@@ -101,12 +104,19 @@ def growth(http: requests.Session, rasa_url: str, auth: dict, questions: list[st
                            json={"sender": sender, "message": questions[turn % len(questions)]}, timeout=60)[0])
         if turn in (10, turns):
             tracker = http.get(f"{rasa_url}/conversations/{sender}/tracker", params=auth).json()
-            sizes[turn] = (len(tracker["events"]), len(json.dumps(tracker, ensure_ascii=False).encode()))
+            events = tracker["events"]
+            starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
+            session = events[starts[-1]:] if starts else events
+            size = len(json.dumps({**tracker, "events": session}, ensure_ascii=False).encode())
+            sizes[turn] = (len(starts), len(session), size, len(events),
+                           len(json.dumps(tracker, ensure_ascii=False).encode()))
     first, last = statistics.mean(times[:10]), statistics.mean(times[-10:])
     print(f"one conversation of {turns} turns: turns 1–10 {first:.1f} ms, {turns - 9}–{turns} {last:.1f} ms, "
           f"ratio {last / first:.2f}")
-    for turn, (events, size) in sizes.items():
-        print(f"  tracker after turn {turn}: {events} events, {size / 1024:.0f} KiB as JSON (what Rasa 3.6 sent to the action server per call before scripts/action_calls.py)")
+    for turn, (sessions, events, size, all_events, all_size) in sizes.items():
+        print(f"  after turn {turn}: {sessions} session(s); current session {events} events, {size / 1024:.0f} KiB "
+              f"as JSON (what a turn loads; before scripts/action_calls.py Rasa 3.6 sent it whole per action call); "
+              f"whole conversation {all_events} events, {all_size / 1024:.0f} KiB")
 
 
 def main(argv: list[str] | None = None) -> int:

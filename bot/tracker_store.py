@@ -26,7 +26,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import action_response
+from bot import action_response, session_turns
 from records.masking import install_log_masking, mask_pii
 
 # Rasa imports this module (and only this project module) when the server starts: install the response
@@ -34,6 +34,8 @@ from records.masking import install_log_masking, mask_pii
 # trackers and messages when an action fails).
 action_response.install()
 install_log_masking()
+# Sessions end after WUZHONG_SESSION_TURNS user messages too (bot/session_turns.py): a turn's tracker stays bounded.
+session_turns.install()
 
 # Keys of an event's dict that name things rather than hold what someone wrote: never rewritten.
 _STRUCTURAL_KEYS = frozenset({

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from .lexical import nouns
 from .passages import split_sentences
 from .query import Query
 from .question_types import asks_day, asks_year_of_event
-from .scope import (FIGURE_ASK_RE, _names, asking_part, counted_item,  # noqa: F401 (asking_part: API)
+from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, _names, asking_part, counted_item,  # noqa: F401 (asking_part: API)
                     out_of_scope_word, unnamed_instances, value_figures)
 from .retrieval import Ranking
 
@@ -39,13 +39,16 @@ SHORT_QUESTION_WORDS = 4
 # phrase (极端天气, 污染天气), not a request for what no report gives.
 QUOTE_MARGIN = 2
 RELATED_CLAUSE_SHARE = 0.5
+PAIRED_GLOSSES = 2
+PAIRED_MIN_IDF = 5.0  # 签约 + 项目 = 5.3, 风险 + 评估 = 7.7; 发展 + 产业 = 3.0 (the report's commonest words)
 FIGURE_RUNNERS_UP = 2
 FIGURE_RUNNER_UP_MARGIN = 0.4  # measured on dev: 0.4 > 0.2
 # Digits inside quotation marks name things (“113”领军人才行动, “1+9”综合改革): they count nothing.
 QUOTED_NAME_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # 多少辆 is not answered by 「公交线路10条」: a specific measure word asked must be the unit of the figure.
 UNIT_ASK_RE = re.compile(r"(?:多少|几)(人次|亿|万|辆|张|条|家|所|套|户|亩|座|名|台|间|人|艘|架|棵|公里|千米|米)")
-FIGURE_IN_TEXT_RE = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个条家所项座张辆套户亩名位台间处]|[一二两三四五六七八九十]成")
+FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万]+[个条家所项座张辆套户亩名位台间处]|[一二两三四五六七八九十]成|"
+                               rf"{AMOUNT_WORD_RE.pattern}")
 # A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
 # (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
 PERCENT_ASK_RE = re.compile(r"比例|比重|占比|百分之几|百分比|\bshare\b|\bproportion\b|\bpercent|\bratio\b")
@@ -63,6 +66,7 @@ class Evidence:
     lexical: float
     dense: float
     matched: list[str]
+    paired: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -120,10 +124,38 @@ def gather(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     # 「那站点呢？」 leans on the previous question for its topic; a follow-up whose own topic the paragraph
     # lacks (那医疗呢？ answered from the schools paragraph) must not pass on the previous question's words.
     topic = query.expansions if query.language == "en" else [w for w in query.content_words() if len(w) >= 2]
-    if context is not None and not [w for w in topic if w not in paragraph]:
+    # "And what about healthcare?": an English topic no gloss maps is a new topic, not the previous one.
+    unmapped = query.language == "en" and not topic and not query.hints and bool(query.content_words())
+    if context is not None and not unmapped and not [w for w in topic if w not in paragraph]:
         candidates += [*context.content_words(), *context.expansions]
-    matched = [w for w in candidates if len(w) >= 2 and w in paragraph]
-    return Evidence(float(ranking.lexical[top.order]), float(ranking.dense[top.order]), matched)
+    paired = paired_glosses(query, paragraph, kb.retriever.lexical.idf)
+    matched = [w for w in [*candidates, *paired] if len(w) >= 2 and w in paragraph]
+    return Evidence(float(ranking.lexical[top.order]), float(ranking.dense[top.order]), matched, paired)
+
+
+def paired_glosses(query: Query, paragraph: str, idf) -> list[str]:
+    """English: one-word glosses are weak alone ("way" → 路), but two phrases of the question whose glosses meet,
+    as different telling words, in one clause of the paragraph ("sign" … "projects" → 签约…项目) are evidence;
+    two of the report's commonest words (发展 … 产业) meet everywhere and say nothing."""
+    found: list[str] = []
+    for sentence in split_sentences(paragraph):
+        for clause in split_clauses(sentence.text):
+            said = _clause_words(clause.text)  # whole words: 目的 is not said by 目的地
+            hit = [{w for w in group if w in said} for group in query.gloss_groups]
+            hit = [words for words in hit if words]
+            telling = sorted((max(idf(w) for w in words) for words in hit), reverse=True)[:PAIRED_GLOSSES]
+            if len(hit) >= PAIRED_GLOSSES and len(set().union(*hit)) >= PAIRED_GLOSSES \
+                    and sum(telling) >= PAIRED_MIN_IDF:
+                found += [w for words in hit for w in words if w not in found]
+    return found
+
+
+def _clause_words(text: str) -> set[str]:
+    """A clause's words and the dictionary words inside its long ones (停车泊位 → 停车, 泊位)."""
+    from .lexical import _jieba
+
+    said = set(_jieba().lcut(text))
+    return said | set(_parts([w for w in said if len(w) >= 4]))
 
 
 def _parts(words: list[str]) -> list[str]:
@@ -156,7 +188,7 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     """Abstain unless the question asks for something a report states and the top passage covers its topic
     (`gate=False` skips the calibrated confidence test: bench/calibrate_confidence.py learns it)."""
     evidence = gather(kb, query, hits, ranking, context)
-    kind = classify(query.text, has_context=context is not None)
+    kind = classify(query.text, has_context=context is not None) or small_talk(query, kb.analyzer.report)
     if kind:
         return Verdict(True, kind, evidence)
     asking = asking_part(query.text)
@@ -172,7 +204,7 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     unknown = unknown_topic(kb, query, evidence)
     if unknown:
         return Verdict(True, f"no_match:{unknown}", evidence)
-    mapped = [*query.expansions, *(context.expansions if context else [])]
+    mapped = [*query.expansions, *(context.expansions if context else []), *evidence.paired]
     if query.language == "en" and not [w for w in evidence.matched if w in mapped] \
             and evidence.dense < ENGLISH_DENSE_MIN:
         return Verdict(True, "no_match", evidence)
@@ -185,6 +217,16 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if gate and not verdict.abstain and context is None and not confident(evidence_features(kb, query, hits, verdict)):
         return Verdict(True, "low_confidence", evidence)
     return verdict
+
+
+def small_talk(query: Query, report: str) -> str | None:
+    """「你吃饭了没」「你累不累」: a question about the assistant itself (addressed to 你, not 你们 the government)
+    whose own words the report never uses is chat ('meta'), whatever a thesaurus relates them to (吃饭 → 生活)."""
+    text = query.text.strip()
+    if query.language != "zh" or not text.startswith("你") or text.startswith("你们"):
+        return None
+    own = [w for w in query.content_words() if len(w) >= 2]
+    return "meta" if not any(w in report for w in own) else None
 
 
 def figure_verdict(kb, query: Query, hits: list[Hit], evidence: Evidence) -> Verdict:
@@ -219,7 +261,7 @@ def asks_figure(query: Query) -> bool:
 
 def _item_clauses(query: Query, text: str, idf) -> tuple[float, list[tuple[float, str]], dict[str, float]]:
     """How well each clause of `text` names the question's item (telling words it contains), and the best."""
-    wanted = {w: idf(w) or 0.5 for w in [*query.content_words(), *query.expansions] if len(w) >= 2}
+    wanted = {w: idf(w) or 0.5 for w in query.steering_words() if len(w) >= 2}
     clauses = [c for s in split_sentences(text) for c in split_clauses(s.text)]
     scored = [(sum(v for w, v in wanted.items() if w in c.text), QUOTED_NAME_RE.sub("", c.text)) for c in clauses]
     return max((score for score, _ in scored), default=0.0), scored, wanted

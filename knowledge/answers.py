@@ -86,7 +86,7 @@ class Answer:
 
 
 def _query_words(query: Query | None) -> list[str]:
-    return [*query.content_words(), *query.expansions] if query is not None else []
+    return query.steering_words() if query is not None else []
 
 
 def choose_sentence(passage: Passage, query: Query, idf) -> Sentence:

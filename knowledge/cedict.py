@@ -74,6 +74,8 @@ def gloss_keys(gloss: str) -> list[tuple[str, ...]]:
         head = head[:next((i for i, w in enumerate(head) if w in HEAD_ENDS), len(head))]
         if 2 <= len(head) <= MAX_GLOSS_WORDS:
             keys.append(phrase_key(head))
+    if len(found) >= 3 and found[0] == "to" and found[1] not in GLOSS_STOP:
+        keys.append(phrase_key(found[1:2]))  # to sign a contract: "sign" alone says it, weakly (a hint)
     if len(found) >= 2 and found[0] == "to":
         verb = found[1]
         for form in {verb[:-1] + "ing" if verb.endswith("e") and not verb.endswith("ee") else verb + "ing",
@@ -102,24 +104,55 @@ def dictionary() -> dict[str, tuple[str, ...]]:
     return {word: tuple(glosses) for word, glosses in out.items()}
 
 
+@lru_cache(maxsize=1)
+def _snowball():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def loose_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A phrase key by Snowball stems: incubators ~ to incubate, upgraded ~ to upgrade (a fallback: it also
+    merges words the plain key keeps apart, parking ~ park)."""
+    return tuple(sorted(_snowball().stemWords(list(key))))
+
+
 class Glossary:
     """English phrase lemmas → the report words whose CC-CEDICT glosses they are."""
 
-    def __init__(self, report_words: set[str]) -> None:
+    def __init__(self, report_words: set[str], report: str = "") -> None:
         index: dict[tuple[str, ...], set[str]] = {}
+        exact: dict[tuple[str, ...], set[str]] = {}  # words whose whole gloss is the key (project: 项目)
         entries = dictionary()
         for word in report_words:
             for gloss in entries.get(word, ()):
-                for key in gloss_keys(gloss):
+                for n, key in enumerate(gloss_keys(gloss)):
                     if 0 < len(key) <= MAX_GLOSS_WORDS:
                         index.setdefault(key, set()).add(word)
-        self.index = {key: tuple(sorted(words, key=lambda w: (-len(w), w)))
-                      for key, words in index.items() if len(words) <= MAX_SHARED}
+                        if n == 0:
+                            exact.setdefault(key, set()).add(word)
+        loose: dict[tuple[str, ...], set[str]] = {}
+        for key, words in index.items():
+            loose.setdefault(loose_key(key), set()).update(words)
+        self.shared = {key: len(words) for key, words in index.items()}
+        self.loose_shared = {key: len(words) for key, words in loose.items()}
+        self.index = _kept(index, exact, report)
+        self.loose = _kept(loose, {loose_key(key): words for key, words in exact.items()}, report)
         self.size = max(1, len(report_words))
+
+    def lookup(self, key: tuple[str, ...]) -> tuple[tuple[str, ...], int] | None:
+        """The report words a phrase key glosses (the plain key, else its Snowball stems) and how many share it."""
+        if key in self.index:
+            return self.index[key], self.shared[key]
+        stems = loose_key(key)
+        if stems in self.loose:
+            return self.loose[stems], self.loose_shared[stems]
+        return None
 
     def idf(self, key: tuple[str, ...]) -> float:
         """How specific a gloss is: few report words share it."""
-        return math.log(self.size / len(self.index.get(key, ()) or (1,)))
+        found = self.lookup(key)
+        return math.log(self.size / (found[1] if found else 1))
 
     def matches(self, question: str, stop: frozenset[str]) -> list[tuple[int, str]]:
         """(gloss length in words, report word) for the question's content words, longest phrase first, most
@@ -130,10 +163,11 @@ class Glossary:
         for n in range(min(MAX_GLOSS_WORDS, len(lemmas)), 0, -1):
             for i in range(len(lemmas) - n + 1):
                 key = tuple(sorted(lemmas[i:i + n]))
-                if any(used[i:i + n]) or key not in self.index:
+                hit = None if any(used[i:i + n]) else self.lookup(key)
+                if hit is None:
                     continue
                 used[i:i + n] = [True] * n
-                found.extend((self.idf(key) * n, n, w) for w in self.index[key])
+                found.extend((self.idf(key) * n, n, w) for w in hit[0])
         out: dict[str, int] = {}
         for _, n, word in sorted(found, key=lambda e: -e[0]):
             out.setdefault(word, n)
@@ -149,12 +183,29 @@ class Glossary:
         for n in range(min(MAX_GLOSS_WORDS, len(lemmas)), 0, -1):
             for i in range(len(lemmas) - n + 1):
                 key = tuple(sorted(lemmas[i:i + n]))
-                if not any(used[i:i + n]) and key in self.index:
+                hit = None if any(used[i:i + n]) else self.lookup(key)
+                if hit is not None:
                     used[i:i + n] = [True] * n
                     if n >= min_words:
-                        found.append((found_words[i].start(), found_words[i + n - 1].end(), self.index[key]))
+                        found.append((found_words[i].start(), found_words[i + n - 1].end(), hit[0]))
         return found
 
     def expansions(self, question: str, stop: frozenset[str]) -> list[str]:
         """Report words whose glosses the question names (see `matches`)."""
         return [word for _, word in self.matches(question, stop)]
+
+
+def _kept(index: dict[tuple[str, ...], set[str]], exact: dict[tuple[str, ...], set[str]],
+          report: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Each key's report words, longest first. A key shared by many words keeps only the MAX_SHARED the report uses
+    most among those glossed by exactly it (project → 项目, 工程); a key only derived from longer glosses
+    (get ← to get a job, do ← to do one's best) is too vague then and is dropped, as is any without the report."""
+    kept = {}
+    for key, words in index.items():
+        if len(words) > MAX_SHARED:
+            words = exact.get(key, set())
+            if not report or not words:
+                continue
+            words = set(sorted(words, key=lambda w: (-report.count(w), w))[:MAX_SHARED])
+        kept[key] = tuple(sorted(words, key=lambda w: (-len(w), w)))
+    return kept

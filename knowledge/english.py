@@ -15,6 +15,8 @@ from .question_types import QUANTITY, WHEN, YESNO
 # Units whose English word says less than the glossary's noun (500名 人才 → "500 talents" rather than "people").
 NOUN_OVER_UNIT = ("名", "位", "辆")
 MAGNITUDE_RE = re.compile("|".join(MAGNITUDES))
+# What may follow the counted noun in its item: nothing, or a note in brackets (社区卫生服务中心(站)).
+TRAILING_NOTE_RE = re.compile(r"(?:[(（][^)）]*[)）])?[。.]?")
 
 
 @lru_cache(maxsize=4)
@@ -56,7 +58,7 @@ def figure_words(clause: str) -> list[str]:
         for figure in parse_figures(item.text):
             if figure.is_year or not (figure.unit or MAGNITUDE_RE.search(figure.text)):
                 continue  # 1号公路, “135”, 2025年: not amounts
-            noun = _counted_noun(figure, terms, len(item.text))
+            noun = _counted_noun(figure, terms, item.text)
             if noun is None and figure.end == len(item.text):  # 「5个、总投资145亿元的省重大项目」: the phrase's head
                 noun = next((phrase for start, end, phrase in glossed_terms(clause)
                              if start >= item.end and end == len(clause)), None)
@@ -64,10 +66,13 @@ def figure_words(clause: str) -> list[str]:
     return out
 
 
-def _counted_noun(figure: Figure, terms: list[tuple[int, int, str]], length: int) -> str | None:
-    """The glossary noun a figure counts: right after it (2个社区卫生服务中心), else, when the figure closes
-    its item, the nearest before it (新增学位7530个, 游客总人次突破2400万)."""
-    after = [phrase for start, _, phrase in terms if figure.end <= start <= figure.end + 1]
+def _counted_noun(figure: Figure, terms: list[tuple[int, int, str]], item: str) -> str | None:
+    """The glossary noun a figure counts: right after it when it is the whole noun (2个社区卫生服务中心(站); not
+    科技 of 30家科技孵化载体: "30 technology" would misname it), else, when the figure closes its item, the
+    nearest before it (新增学位7530个, 游客总人次突破2400万)."""
+    length = len(item)
+    after = [phrase for start, end, phrase in terms
+             if figure.end <= start <= figure.end + 1 and TRAILING_NOTE_RE.fullmatch(item[end:])]
     if after:
         return after[0]
     before = [phrase for _, end, phrase in terms if end <= figure.start]

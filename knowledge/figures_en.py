@@ -129,3 +129,47 @@ def ungrounded_english(text: str, quote: str, allowed: tuple[int, ...] = ()) -> 
     for 3.3万 is one. `allowed` are values from metadata (the report's year)."""
     values = {v for f in parse_figures(quote) for v in f.values} | {Decimal(a) for a in allowed}
     return [words for words, stated in english_numbers(text) if not set(stated) <= values]
+
+
+# The other way, for questions: "100 million yuan" → 亿元, "10 million USD" → 千万美元, "over 3 billion" → 30亿元以上.
+EN_UNITS_ZH = {"yuan": "元", "rmb": "元", "usd": "美元", "us dollars": "美元", "dollars": "美元", "people": "人",
+               "persons": "人", "residents": "人", "households": "户", "homes": "户", "mu": "亩", "km": "公里",
+               "square metres": "平方米", "square meters": "平方米", "sq m": "平方米", "sqm": "平方米"}
+EN_SCALE = {"trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "bn": Decimal(10) ** 9,
+            "million": Decimal(10) ** 6, "m": Decimal(10) ** 6, "thousand": Decimal(10) ** 3, "k": Decimal(10) ** 3}
+EN_AMOUNT_RE = re.compile(
+    r"(?P<over>\b(?:over|above|more than|at least|exceeding|upwards of)\s+)?(?:(?:rmb|usd|us\$|\$|¥)\s*)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>trillion|billion|bn|million|m|thousand|k)?\b\+?"
+    r"\s*(?P<unit>" + "|".join(sorted(EN_UNITS_ZH, key=len, reverse=True)) + r")?\b", re.IGNORECASE)
+
+
+def chinese_amounts(question: str) -> list[str]:
+    """How the report would write the amounts an English question names (its caller keeps those the report
+    uses): "100 million yuan" → 亿元 / 1亿元, "10 million USD" → 千万美元, "over 3 billion" → 30亿元以上."""
+    found: list[str] = []
+    for match in EN_AMOUNT_RE.finditer(question.lower()):
+        value = Decimal(match["num"].replace(",", "")) * EN_SCALE.get(match["scale"] or "", Decimal(1))
+        if YEAR_RANGE[0] <= value <= YEAR_RANGE[1] and not match["scale"] and not match["unit"]:
+            continue  # "in 2025" is a year
+        unit = EN_UNITS_ZH.get((match["unit"] or "").lower(), "")
+        if unit == "元" and not match["scale"] and match["unit"] is None:
+            unit = ""
+        for amount in _zh_magnitudes(value):
+            if unit or not amount.isdigit():  # a bare 20 says nothing the report could be searched for
+                found += [f"{amount}{unit}", *([f"{amount}{unit}以上"] if match["over"] else [])]
+    return [a for a in dict.fromkeys(found) if len(a) >= 2]
+
+
+def _zh_magnitudes(value: Decimal) -> list[str]:
+    """A value in the report's magnitudes: 1亿 and the bare 亿 for one; 千万 for ten million; 3.3万."""
+    forms = []
+    for char, size in (("亿", MAGNITUDES["亿"]), ("万", MAGNITUDES["万"])):
+        if value >= size:
+            count = value / size
+            forms.append(f"{count.normalize():f}{char}")
+            if count == 1 and char == "亿":
+                forms.append(char)  # 亿元以上项目: the report writes one hundred million without a digit
+            if char == "万" and count == 1000:
+                forms.append("千万")
+            break
+    return forms or [f"{value.normalize():f}"]

@@ -12,7 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 
 REQUESTS = Path(__file__).parent / "data" / "requests.tsv"
-ORDER = ("meta", "official", "service")  # prompt injection wins over whatever else the message says
+# Prompt injection wins over whatever else the message says; a favour (task) is a resident's own case when it is one.
+ORDER = ("meta", "official", "service", "task")
+# A task asked of the assistant is declined like chat: the reply says what the assistant does.
+VERDICTS = {"task": "meta"}
 WORD_RE = re.compile(r"[\u3400-\u9fff]|[a-z]{2,}|\d")
 LATIN_RE = re.compile(r"[a-z]+")
 VOWELS = set("aeiouy")
@@ -35,7 +38,8 @@ def request_kind(text: str) -> str | None:
     """'meta', 'official' or 'service' when the (normalized) message is that kind of request, else None."""
     lowered = text.lower().strip()
     patterns = _patterns()
-    return next((kind for kind in ORDER if any(p.search(lowered) for p in patterns.get(kind, ()))), None)
+    kind = next((kind for kind in ORDER if any(p.search(lowered) for p in patterns.get(kind, ()))), None)
+    return VERDICTS.get(kind, kind)
 
 
 def _mashed(word: str) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
 from .cedict import Glossary
+from .figures_en import chinese_amounts
 from .language import detect_language
 from .lexical import USER_DICT, _jieba, specific_words, stopwords, words
 from .normalize import SynonymTable, default_synonym_paths, normalize_query
@@ -18,7 +19,9 @@ CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 PLACE_SUFFIXES = ("九年一贯制学校", "实验小学", "大桥", "大道", "老街", "古村", "医院", "北路", "南路", "路", "湖", "山", "岛", "桥", "湾", "村", "街", "庵")
 TYPO_LENGTHS = (3, 4, 5)
 MIN_EVIDENCE_GLOSS = 2
-QUANTITY_RE = re.compile(r"多少|几[个条家所处张辆套户项亩座万千百]?|数量|规模|比例|比重|占比|how many|how much|number of|percent|target|goal")
+# A goal asked (目标, target) is a figure in a work report: the reply leads with it.
+QUANTITY_RE = re.compile(r"多少|几[个条家所处张辆套户项亩座万千百]?|数量|规模|比例|比重|占比|目标|指标|"
+                         r"how many|how much|number of|percent|target|goal")
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Query:
     # Report words one English word glosses (CC-CEDICT): they steer ranking but are no evidence of an answer
     # ("way" → 路 must not let an unrelated question quote a passage).
     hints: list[str] = field(default_factory=list)
+    # English: the report words of each phrase the glossary matched, one group per phrase (hints included).
+    gloss_groups: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def search_text(self) -> str:
@@ -46,6 +51,11 @@ class Query:
     def content_words(self) -> list[str]:
         """Topic words of the question itself (no expansions)."""
         return words(self.text)
+
+    def steering_words(self) -> list[str]:
+        """Words that pick the sentence and clause to quote: the question's, its expansions and, for English
+        (whose own words never occur in the report), the one-word glosses too."""
+        return [*self.content_words(), *self.expansions, *(self.hints if self.language == "en" else [])]
 
 
 def check_query(raw: object) -> str:
@@ -71,7 +81,7 @@ class QueryAnalyzer:
         self.thesaurus = Thesaurus({w for w in words(self.report) if len(w) >= 2} | set(self.terms))
         # The report's words, including the parts of its compounds (停车泊位 → 停车), read through CC-CEDICT.
         parts = {w for w in _jieba().lcut_for_search(self.report) if len(w) >= 2}
-        self.glossary = Glossary(self.thesaurus.report_words | parts)
+        self.glossary = Glossary(self.thesaurus.report_words | parts, self.report)
 
     def analyze(self, raw: str) -> Query:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
@@ -82,14 +92,18 @@ class QueryAnalyzer:
         # Words the report lacks are looked up in the thesaurus; the report's own words need no synonym.
         unknown = [w for w in specific_words(masked) if w not in self.thesaurus.report_words]
         english = self.glossary.matches(text, stopwords()) if query.language == "en" else []
+        # "over 100 million yuan" is how the report's 亿元以上 reads in English: as specific as a table entry.
+        amounts = [a for a in chinese_amounts(text) if a in self.report] if query.language == "en" else []
         # A gloss of two words or more (place in school → 学位) is as specific as a table entry; one word is a hint.
-        for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS),
+        for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS), *amounts,
                      *self.thesaurus.expansions(unknown),
                      *self._typo_fixes(text), *self._pinyin_hits(text)]:
             if term not in found and term not in text:
                 found.append(term)
         query.expansions = found
         query.hints = [w for n, w in english if n < MIN_EVIDENCE_GLOSS and w not in found and w not in text]
+        if query.language == "en":
+            query.gloss_groups = [group for *_, group in self.glossary.groups(text, stopwords())]
         return query
 
     def _mask_terms(self, text: str) -> str:

@@ -24,7 +24,9 @@ REASONS = {
     "personal": ("报告不涉及个人情况的审核。", "the report cannot decide individual cases."),
     "past": ("报告只写今年的目标任务，不含往年统计数据。", "the report sets this year's goals and gives no past statistics."),
     "no_match": ("报告里没有与这个问题对应的段落。", "nothing in the report matches the question."),
-    "official": ("报告没有写明哪位官员担任什么职务。", "the report does not say who holds an office."),
+    # Residents asking who holds an office also learn what the assistant is for.
+    "official": ("报告没有写明哪位官员担任什么职务；我只回答报告里写了什么。",
+                 "the report does not say who holds an office; I answer questions about what the report says."),
     "low_confidence": ("报告里没有找到足够明确的依据，为避免答错，暂不作答。",
                        "the report gives no clear enough basis to answer without risking a wrong answer."),
     "no_figure": ("报告没有给出具体数量。", "the report gives no specific number for this."),

@@ -8,12 +8,16 @@ the item a how-many question counts (the noun after 多少 / 几个).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from .lexical import NOUN_FLAGS, _tagger, stopwords, words
+from .lexical import NOUN_FLAGS, USER_DICT, _jieba, _tagger, stopwords, words
 from .query import MIN_EVIDENCE_GLOSS, Query
 from .question_types import OTHER, WHEN, WHEN_RE, WHICH, YESNO, YESNO_RE, question_type
 
 LONG_QUESTION_CHARS = 40
+NOT_THING_TAGS = frozenset("vmqrcdpuxey")
+# 「各多少」「分别是多少」: a figure for each of several listed things is asked.
+BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|分别(?:是|有|为)?(?:多少|几)")
 ASKING_CLAUSES = 2
 FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
                            r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
@@ -25,7 +29,14 @@ MEASURE_NOUNS = frozenset("目标 指标 比例 比重 占比 数量 人数 数�
 # Nouns that ask what is being done at all (有没有办法, 有没有前途): a general question, with no object to find.
 # Asking for the named instances (哪些小区, 几路车, which routes exactly): a clause that names none does not answer.
 INSTANCE_ASK_RE = re.compile(r"哪些|哪几|哪[家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
+# Asking where a thing is (在哪里, 哪些地方, where): only a clause naming the item with a place answers.
+WHERE_RE = re.compile(r"在哪|哪里|哪儿|哪些地方|哪几个地方|哪个地方|什么地方|什么位置|\bwhere\b")
+# Words that make a name a place (尹南路, 甪直古镇, 太湖新城); 区 alone is the district itself.
+PLACE_WORD_RE = re.compile(r"[镇村路街桥湾湖山岛港河浦塘](?![\u4e00-\u9fff]{0,1}[心务])|街道|街区|社区|片区|园区|新城|古镇|景区|老街")
+PLACE_FLAGS = frozenset({"ns", "nt"})
 VERB_FLAGS = frozenset({"v", "vn"})
+# Words of an asked object's noun run; jieba tags some modifiers as names or set phrases (康复 nr, 特殊教育 l).
+OBJECT_FLAGS = NOUN_FLAGS | {"vn", "b", "l", "nr"}
 PROPER_FLAGS = frozenset("ns nr nrt nrfg nt nz".split())
 # 站点20个、共享电车1500辆: a list of amounts counts things, it names none of them.
 COUNTED_ITEM_RE = re.compile(r"\d[\d.]*[万亿]?[^\d、]{0,2}、")
@@ -34,9 +45,20 @@ QUOTED = r"[“\"「][^”\"」]+[”\"」]"
 QUOTED_LIST_RE = re.compile(f"{QUOTED}(?:[、]?{QUOTED}|等)")
 # A share the report states (产值占比稳定在70%以上) answers a share or rate asked, never a value (产值多少).
 SHARE_FIGURE_RE = re.compile(r"(?:占比|比重|比例|占)[^\d,，;；。]{0,12}?\d[\d.]*\s*[%％]")
-RATIO_ASK_RE = re.compile(r"占|比例|比重|率|百分|增长|增速|增幅|涨|降|提高|提升|%|％|成\b|"
+RATIO_ASK_RE = re.compile(r"占|比例|比重|率|百分|增长|增速|增幅|涨|降|提高|提升|%|％|成\b|个点|"
                           r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\brate\b|\bgrowth\b|\bgrow|\bincrease|"
                           r"\brise\b")
+# Amounts stated in words (翻番, 翻一番, 三倍): a figure as much as a digit is (跨境电商进出口总额翻番).
+AMOUNT_WORD_RE = re.compile(r"翻[一两二三]?番|[一二两三四五六七八九十]+倍")
+# A growth rate the report states (实际使用外资增长超20%) answers a rate asked, never a value (外资目标多少) — like a share.
+GROWTH_FIGURE_RE = re.compile(r"(?:增长|增速|增幅|提高|提升|下降|降低)[^\d,，;；。]{0,6}?\d[\d.]*\s*(?:[%％]|个百分点)")
+# 去年 / 明年 are the document's year -1 / +1: asked like an explicit year (2024年), a paragraph must state it.
+RELATIVE_YEARS = {"前年": -2, "去年": -1, "明年": 1, "后年": 2, "last year": -1, "next year": 1}
+RELATIVE_YEAR_RE = re.compile("|".join(rf"\b{w}\b" if w.isascii() else w for w in RELATIVE_YEARS))
+# A clause that asks (去年完成情况如何), not one of the resident's story (孩子明年上小学, I moved here last year).
+ASKS_RE = re.compile(r"多少|几|吗|嘛|如何|怎样|怎么|什么|啥|哪|是否|有没有|会不会|能不能|情况|"
+                     r"\b(?:how|what|which|when|will|did|does|do|is|are|was|were)\b")
+STORY_RE = re.compile(r"我|\b(?:i|my|we|our|me)\b")
 # A whole larger area asked (苏州全市, 全省): only a paragraph stating that scope answers for it.
 WHOLE_SCOPE_RE = re.compile(r"全(?:市|省|国|球|世界)")
 # 有什么补贴 / 什么样的学校: the noun after 什么 is what the question asks about.
@@ -63,12 +85,19 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     when-question (哪年通车 answered by 拆迁清障) missing from the quoted sentence."""
     from .answers import choose_sentence  # here: answers is imported by the modules this one serves
 
-    if query.language == "en":
-        return english_missing_term(kb, query, passage)
-    if query.language != "zh":
-        return None
     paragraph, report = kb.paragraph_text(passage), kb.analyzer.report
     asking = asking_part(query.text)
+    relative = relative_year_outside(kb, asking, passage, paragraph)
+    if relative:
+        return relative
+    if query.language == "en":
+        return english_missing_term(kb, query, passage)
+    parts = breakdown_asked(asking)
+    if parts:
+        sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
+        missing = next((part for part in parts if not _covers(part, sentence)), None)
+        if missing:
+            return missing  # 学位里小学多少个、初中多少个: the report gives the total, not each part
     for clause in _clauses(asking):
         if "我" in clause:
             continue  # 我住木渎，…: the resident's story, not the question's scope
@@ -99,10 +128,58 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     for wanted in [g for g in groups if g and not any(w in sentence for w in g)]:
         rest = sentence  # the sentence once the question's other words are taken out: 通苏嘉甬 must not cover 通车
         for word in sorted(query.content_words(), key=len, reverse=True):
-            rest = rest if word in wanted else rest.replace(word, "□")
-        if not any(_covers(w, rest) for w in wanted):
+            rest = rest if any(word in w for w in wanted) else rest.replace(word, "□")
+        if not any(all(_covers(part, rest) for part in _parts(w)) for w in wanted):
             return wanted[0]
     return None
+
+
+def _parts(word: str) -> list[str]:
+    """The smallest words of a noun run asked (特殊教育学校 → 特殊, 教育, 学校): each must be said, not just the head
+    (教育资源 says half of 特殊教育 but nothing of 特殊); one word (文物保护) keeps the half-character tolerance."""
+    if len(words(word)) <= 1:
+        return [word]
+    found = {p for p in _jieba().lcut_for_search(word) if len(p) >= 2}
+    return [p for p in found if not any(q != p and q in p for q in found)] or [word]
+
+
+def relative_year_outside(kb, asking: str, passage, paragraph: str) -> str | None:
+    """A relative year a clause asks about (去年完成情况如何, last year) that the paragraph neither states as a year
+    nor in the same words: the document's year ±1 answers another question."""
+    from .answers import document_year  # here: answers is imported by the modules this one serves
+
+    year = document_year(passage, kb.manifest.get("documents"))
+    for clause in re.split(r"[，,。！!？?；;]|(?<=[a-z])\. |(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", asking.lower()):
+        if not ASKS_RE.search(clause) or STORY_RE.search(clause):
+            continue
+        for word in RELATIVE_YEAR_RE.findall(clause):
+            asked = year + RELATIVE_YEARS[word] if year else None
+            if word not in paragraph and not (asked and str(asked) in paragraph):
+                return f"{asked}年" if asked else word
+    return None
+
+
+def breakdown_asked(text: str) -> list[str]:
+    """The parts a question asks a figure for each of: 「幼儿园、小学、初中各多少个」, 「小学多少个初中多少个」
+    (the nouns listed before 各 / 分别, or the noun before each of two asks or more)."""
+    each = BREAKDOWN_RE.search(text)
+    if each:
+        listed = re.split(r"[、和跟与及,，]", text[:each.start()])
+        nouns = [_last_noun(part) for part in listed if part.strip()]
+        return [n for n in nouns if n] if len(nouns) >= 2 else []
+    asks = list(re.finditer(r"多少|几[个所家条]", text))
+    if len(asks) < 2:
+        return []
+    nouns = [_last_noun(text[previous.end() if previous else 0:ask.start()])
+             for previous, ask in zip([None, *asks[:-1]], asks)]
+    return [n for n in nouns if n] if len(nouns) >= 2 and all(nouns) else []
+
+
+def _last_noun(text: str) -> str | None:
+    """The thing a list item names: its last word that is no verb, number or function word (jieba tags 初中 as a
+    locality and 幼儿园 as a person's name, so noun tags alone miss them)."""
+    found = [w for w, f in _tagged(text) if len(w) >= 2 and f[:1] not in NOT_THING_TAGS and w not in MEASURE_NOUNS]
+    return found[-1] if found else None
 
 
 def _covers(word: str, text: str) -> bool:
@@ -121,12 +198,22 @@ def _tagged(text: str) -> list[tuple[str, str]]:
 
 
 def asked_object(text: str) -> str | None:
-    """What a yes-no question asks about: its last noun (会不会新建公园 → 公园; Chinese puts the object last);
-    None when that noun asks what is done at all (有没有办法)."""
-    stop = stopwords()
-    found = [w for w, f in _tagged(text) if len(w) >= 2 and (f in NOUN_FLAGS or f == "vn") and f != "ns"
-             and w not in stop and w not in MEASURE_NOUNS]
-    return found[-1] if found and found[-1] not in GENERAL_NOUNS else None
+    """What a yes-no question asks about: its last noun with the nouns right before it (新建特殊教育学校 → 特殊教育学校;
+    Chinese puts the object last); when that noun asks what is done at all (康复政策, 有没有办法), the nouns modifying it,
+    else None."""
+    stop, run, runs = stopwords(), [], []
+    for w, f in [*_tagged(text), ("。", "x")]:
+        if len(w) >= 2 and f in OBJECT_FLAGS and f != "ns" and (w not in stop or w in GENERAL_NOUNS) \
+                and w not in MEASURE_NOUNS:
+            run.append((w, f))
+            continue
+        while run and not (run[-1][1] in NOUN_FLAGS or run[-1][1] == "vn"):
+            run.pop()  # a run ends in its head noun (jieba tags 康复 nr, 特殊教育 l: modifiers only)
+        runs, run = ([*runs, [w for w, _ in run]] if run else runs), []
+    if not runs:
+        return None
+    last = runs[-1][:-1] if runs[-1][-1] in GENERAL_NOUNS else runs[-1]
+    return "".join(last) or None
 
 
 def counted_item(text: str) -> str | None:
@@ -148,6 +235,13 @@ def _names(item: str, clause: str) -> bool:
     return item in clause or (len(item) >= 3 and item[-2:] in clause)
 
 
+@lru_cache(maxsize=1)
+def _dict_places() -> frozenset[str]:
+    """The report's own place and organisation names (user dictionary): jieba's two-character ns misfire (新建)."""
+    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split()[0] for line in lines if line.strip() and line.split()[-1] in PLACE_FLAGS)
+
+
 def names_instances(sentence: str) -> bool:
     """Whether a sentence names instances: a proper name, a quoted name or a list (甲、乙) of things — a list of
     two verbs (新辟、优化) names nothing."""
@@ -167,20 +261,43 @@ def names_instances(sentence: str) -> bool:
 
 
 def unnamed_instances(kb, query: Query, passage) -> bool:
-    """A question asking which ones exactly (哪些小区, 几路车, which routes) quoted a sentence that names none:
-    the report does not list them, and the sentence answers another question."""
+    """A question asking which ones exactly (哪些小区, 几路车, which routes) quoted a sentence that names none, or
+    where (在哪里, where) one whose clause about the item names no place: the sentence answers another question."""
     from .answers import choose_sentence  # here: answers is imported by the modules this one serves
 
     asking = asking_part(query.text).lower()
+    sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
+    if WHERE_RE.search(asking) and not places_item(query, sentence, kb.retriever.lexical.idf):
+        return True
     if not INSTANCE_ASK_RE.search(asking) or question_type(asking) == WHEN:
         return False
-    return not names_instances(choose_sentence(passage, query, kb.retriever.lexical.idf).text)
+    return not names_instances(sentence)
+
+
+def places_item(query: Query, sentence: str, idf) -> bool:
+    """Whether the clauses of `sentence` that name the asked item (most telling question words) also name a place —
+    the item's own words (社区卫生服务中心) taken out first: 「新建2个社区卫生服务中心」 says where nothing is."""
+    from .clauses import split_clauses  # here: clauses imports passages, which the answers side loads first
+
+    wanted = {w: idf(w) or 0.5 for w in [*query.content_words(), *query.expansions] if len(w) >= 2}
+    clauses = [c.text for c in split_clauses(sentence)]
+    scored = [(sum(v for w, v in wanted.items() if w in c), c) for c in clauses]
+    best = max((score for score, _ in scored), default=0.0)
+    for score, clause in scored:
+        if score < best or best <= 0:
+            continue
+        for word in sorted(wanted, key=len, reverse=True):
+            clause = clause.replace(word, "□")
+        if PLACE_WORD_RE.search(clause) or any(f in PLACE_FLAGS and (len(w) >= 3 or w in _dict_places())
+                                               for w, f in _tagged(clause)):
+            return True
+    return best <= 0  # matched through meaning alone: no clause to judge
 
 
 def value_figures(question: str, clause: str) -> str:
-    """The clause without the shares it states when the question asks a value, not a share or a rate: a share is
-    the answer to another question."""
-    return clause if RATIO_ASK_RE.search(question.lower()) else SHARE_FIGURE_RE.sub("", clause)
+    """The clause without the shares and growth rates it states when the question asks a value, not a share or a
+    rate: those answer another question."""
+    return clause if RATIO_ASK_RE.search(question.lower()) else GROWTH_FIGURE_RE.sub("", SHARE_FIGURE_RE.sub("", clause))
 
 
 def named_after_what(text: str) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 # (SQLAlchemy 1.4) imports it for its tracker store and log filter. Each name loads its module on first use.
 _EXPORTS = {
     "DatabaseError": "sqlalchemy.exc:SQLAlchemyError",
-    "get_bot_message": ".conversations", "recent_feedback": ".conversations", "recent_handoffs": ".conversations",
+    "earlier_turns": ".conversations", "get_bot_message": ".conversations", "recent_feedback": ".conversations", "recent_handoffs": ".conversations",
     "recent_unanswered": ".conversations", "record_bot_messages": ".conversations", "record_feedback": ".conversations",
     "record_handoff": ".conversations", "record_unanswered": ".conversations", "set_handoff_status": ".conversations",
     "Base": ".db", "database_url": ".db", "dispose_all": ".db", "get_engine": ".db", "session_scope": ".db",
@@ -49,7 +49,7 @@ __all__ = [
     "Base", "database_url", "get_engine", "session_scope", "upgrade", "dispose_all", "audit", "mask_pii",
     "User", "Handoff", "Unanswered", "BotMessage", "Feedback", "AuditEvent",
     "record_handoff", "record_unanswered", "recent_handoffs", "recent_unanswered", "set_handoff_status",
-    "record_bot_messages", "get_bot_message", "record_feedback", "recent_feedback",
+    "record_bot_messages", "earlier_turns", "get_bot_message", "record_feedback", "recent_feedback",
     "create_user", "get_user", "get_user_by_name", "list_users", "set_password", "set_role", "set_active",
     "end_sessions", "attempt_login",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from sqlalchemy import Insert, Select, func, or_, select, update
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session
 from . import audit
 from .db import ensure_schema, get_engine, session_scope
 from .masking import mask_pii
-from .models import FEEDBACK_REASONS, HANDOFF_STATUSES, BotMessage, Feedback, Handoff, Unanswered, utc_now
+from .models import (FEEDBACK_REASONS, HANDOFF_STATUSES, TIME_FORMAT, BotMessage, Feedback, Handoff, Unanswered,
+                     utc_now)
 
 Url = str | os.PathLike | None
 
@@ -180,6 +182,26 @@ def record_bot_messages(sender_id: str, question: str, messages: Iterable[dict[s
     engine = get_engine(url)
     with engine.begin() as connection:
         connection.execute(_bot_message_upsert(engine.dialect.name), rows)
+
+
+def earlier_turns(sender_id: str, before: float | None, limit: int = 20, url: Url = None) -> list[dict[str, Any]]:
+    """The widget's turns of a conversation recorded before `before` (epoch seconds), oldest first, as transcript
+    entries {"role", "text", "time"} (masked): Rasa's tracker holds only the current session, the hotline needs more."""
+    if before is None:
+        return []
+    cutoff = datetime.fromtimestamp(before, timezone.utc).strftime(TIME_FORMAT)
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(BotMessage.created_at, BotMessage.question, BotMessage.text)
+            .where(BotMessage.sender_id == sender_id, BotMessage.created_at < cutoff)
+            .order_by(BotMessage.created_at.desc(), BotMessage.message_id.desc()).limit(limit)).all()
+    turns: list[dict[str, Any]] = []
+    for created_at, question, text in reversed(rows):
+        when = datetime.strptime(created_at, TIME_FORMAT).replace(tzinfo=timezone.utc).timestamp()
+        if question and not (turns and turns[-1]["role"] == "bot" and turns[-1]["question"] == question):
+            turns.append({"role": "user", "text": question, "time": when})
+        turns.append({"role": "bot", "text": text, "time": when, "question": question})  # one turn's messages
+    return [{key: value for key, value in turn.items() if key != "question"} for turn in turns][-limit:]
 
 
 def get_bot_message(message_id: str, url: Url = None) -> dict[str, Any] | None:

@@ -345,3 +345,22 @@ def test_a_followup_leans_on_the_previous_question_even_when_the_report_left_it_
 
     _, events = run(ActionAnswerReport(knowledge_base=kb), tracker_for("帮我查一下我的社保缴费记录"))
     assert "last_question" not in slots_set(events)  # a resident's own case is no topic to follow up on
+
+
+def test_handoff_transcript_keeps_the_turns_of_earlier_sessions(app_db):
+    # Rasa's tracker holds only the current session (a conversation rolls over every WUZHONG_SESSION_TURNS turns):
+    # the turns the widget showed before it come from the app database.
+    import time as clock
+
+    earlier = clock.time() - 120
+    records.record_bot_messages("resident-7", "今年新增多少学位", [{"message_id": "m-1", "text": "新增学位7530个。"}],
+                                url=app_db)
+    with records.session_scope(app_db) as session:  # recorded two minutes ago
+        session.get(records.BotMessage, "m-1").created_at = clock.strftime("%Y-%m-%dT%H:%M:%SZ", clock.gmtime(earlier))
+    tracker = tracker_for("转人工", intent="request_human", sender="resident-7",
+                          history=[user_event("那学校项目呢"), bot_event("加快光福九年一贯制学校等3个项目建设。")])
+    run(ActionHandoff(), tracker)
+    transcript = records.recent_handoffs(url=app_db)[0]["transcript"]
+    assert [(t["role"], t["text"]) for t in transcript[:3]] == [
+        ("user", "今年新增多少学位"), ("bot", "新增学位7530个。"), ("user", "那学校项目呢")]
+    assert len(transcript) == 5

@@ -62,3 +62,40 @@ def test_glossary_groups_one_phrase_per_group():
     question = "more school places and a hospital"
     assert glossary.groups(question, frozenset()) == [(5, 18, ("学位",)), (25, 33, ("医院",))]
     assert [g for _, _, g in glossary.groups(question, frozenset(), 2)] == [("学位",)]
+
+
+def test_snowball_stems_reach_a_gloss_the_plain_lemma_misses():
+    # "incubators" is no CC-CEDICT gloss of 孵化 ("to incubate"), but both stem to "incub"
+    glossary = Glossary({"孵化", "升级"})
+    assert glossary.expansions("tech incubators", stopwords()) == ["孵化"]
+    assert glossary.expansions("upgraded trails", stopwords()) == ["升级"]
+
+
+def test_a_gloss_shared_by_many_words_keeps_those_the_report_uses_most():
+    words = {"项目", "工程", "专案", "事业", "突出"}
+    report = "项目" * 9 + "工程" * 5 + "事业" * 3 + "突出" * 2 + "专案"
+    assert set(Glossary(words, report).expansions("projects", stopwords())) == {"项目", "工程", "事业", "突出"}
+    assert Glossary(words).expansions("projects", stopwords()) == []  # without the report: too vague, dropped
+
+
+def test_a_verb_taken_from_a_longer_gloss_is_dropped_when_vague():
+    # "to sign a contract" lends "sign" to 签约; "get" (to get a job, to get …) glosses too many words to mean one
+    glossary = Glossary({"签约", "就业", "获得", "办好", "安置", "实干"}, "签约就业获得办好安置实干")
+    assert glossary.expansions("sign", stopwords()) == ["签约"]
+    assert "就业" not in glossary.expansions("get", stopwords())
+
+
+def test_two_one_word_glosses_meeting_in_a_clause_are_evidence(kb):
+    # neither "signed" (签约) nor "projects" (项目) is evidence alone; together in 「新签约亿元以上项目270个」 they are
+    answer = kb.answer("How many new signed projects worth over 100 million yuan?")
+    assert not answer.abstained and "270" in answer.text
+    assert "新签约亿元以上项目270个" in answer.citation.quote
+
+
+def test_the_reports_commonest_words_meeting_are_no_evidence(kb):
+    from knowledge.abstention import paired_glosses
+
+    query = kb.analyzer.analyze("What is the growth of industry?")
+    paragraph = "坚持守正创新,大力提振消费,发展文旅产业,繁荣文化事业。"
+    assert {"发展", "产业"} <= {w for g in query.gloss_groups for w in g}
+    assert paired_glosses(query, paragraph, kb.retriever.lexical.idf) == []

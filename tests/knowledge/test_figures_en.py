@@ -101,3 +101,22 @@ def test_english_numbers_read_scale_words_and_skip_chinese_quotes():
 def test_guard_maps_every_english_number_to_a_chinese_figure(text, ungrounded):
     quote = "开展职业技能培训1.8万人次,新增城镇就业3.3万人、住房公积金缴存6.6万人"
     assert ungrounded_english(text, quote, allowed=(2025,)) == ungrounded
+
+
+@pytest.mark.parametrize("question, amounts", [
+    ("How many projects above 100 million yuan?", ["1亿元", "1亿元以上", "亿元", "亿元以上"]),
+    ("foreign projects over 10 million USD", ["1000万美元", "1000万美元以上", "千万美元", "千万美元以上"]),
+    ("and how many above 3 billion?", ["30亿", "30亿以上"]),
+    ("will it cover 10,000 people?", ["1万人"]),
+    ("24 million tourists", ["2400万"]),
+    ("in 2025, about 20 routes", []),  # a year, and a bare count the report could not be searched for
+])
+def test_english_amounts_read_as_the_report_writes_them(question, amounts):
+    from knowledge.figures_en import chinese_amounts
+
+    assert chinese_amounts(question) == amounts
+
+
+def test_english_amount_becomes_a_report_term(kb):
+    query = kb.analyzer.analyze("How many projects above 100 million yuan does the district aim to sign?")
+    assert "亿元以上" in query.expansions

@@ -1,0 +1,113 @@
+"""Each scope mechanism on questions written for it: where, relative years, value vs rate, amounts in words, the asked
+object of a yes-no question, Traditional questions, tasks asked of the assistant."""
+import pytest
+
+from knowledge.abstention import FIGURE_IN_TEXT_RE, classify, missing_figure
+from knowledge.normalize import normalize_query
+from knowledge.reasons import abstention_text
+from knowledge.scope import (asked_object, places_item,
+                             relative_year_outside, value_figures)
+
+
+def _year(kb):
+    return int(kb.manifest["documents"][0]["year"])
+
+
+def test_a_where_question_needs_a_place_in_the_items_clause(kb):
+    idf = kb.retriever.lexical.idf
+    query = kb.analyzer.analyze("新增的社区卫生服务中心在哪里")
+    assert not places_item(query, "加快尹山湖医院二期建设,新建2个社区卫生服务中心(站)。", idf)
+    assert places_item(kb.analyzer.analyze("积水改造在哪些地方"), "完成金枫北路、友新路等积水区域雨水管网改造。", idf)
+    assert kb.answer("今年的社区卫生服务中心在哪里呀").abstained
+    assert kb.answer("Where exactly are the new EV charging piles going?").abstained
+    assert not kb.answer("积水区域改造在哪些地方").abstained
+
+
+def test_a_relative_year_is_the_documents_year_plus_or_minus_one(kb):
+    answer = kb.answer("去年养老床位的完成情况怎么样")
+    assert answer.abstained and answer.reason == f"no_match:{_year(kb) - 1}年"
+    passage = kb.answer("今年新增多少学位").citation.passage
+    paragraph = kb.paragraph_text(passage)
+    assert relative_year_outside(kb, "明年学位有多少", passage, paragraph) == f"{_year(kb) + 1}年"
+    assert relative_year_outside(kb, "how many school places next year", passage, paragraph) == f"{_year(kb) + 1}年"
+    # the resident's story (孩子明年上小学) is not what is asked
+    assert relative_year_outside(kb, "新增学位多少个 孩子明年上小学", passage, paragraph) is None
+    assert not kb.answer("我家孩子明年上小学，今年新增多少学位").abstained
+
+
+def test_a_growth_rate_does_not_answer_a_value(kb):
+    assert not FIGURE_IN_TEXT_RE.search(value_figures("外资目标是多少", "实际使用外资增长超20%"))
+    assert FIGURE_IN_TEXT_RE.search(value_figures("外资增长多少", "实际使用外资增长超20%"))
+    assert FIGURE_IN_TEXT_RE.search(value_figures("工业投资增几个点", "其中工业投资增长10%"))
+    answer = kb.answer("实际使用外资的目标是多少")
+    assert not answer.abstained and "2.5亿美元" in answer.text
+
+
+def test_amounts_in_words_are_figures(kb):
+    assert FIGURE_IN_TEXT_RE.search("进出口总额翻番") and FIGURE_IN_TEXT_RE.search("产值翻一番")
+    assert FIGURE_IN_TEXT_RE.search("规模扩大三倍")
+    query = kb.analyzer.analyze("跨境电商进出口总额要增加多少")
+    assert missing_figure(query, "力争实现跨境电商进出口总额翻番。", kb.retriever.lexical.idf) is None
+    assert "翻番" in kb.answer("跨境电商今年定的目标").text
+
+
+def test_the_asked_object_is_the_noun_run_or_the_modifier_of_a_general_noun(kb):
+    assert asked_object("有没有针对残疾儿童的康复政策") == "康复"
+    assert asked_object("会不会新建特殊教育学校") == "特殊教育学校"
+    assert asked_object("有没有办法") is None
+    assert kb.answer("报告里有没有针对自闭症孩子的康复政策").abstained
+    assert kb.answer("是不是要给残疾孩子新建特殊教育学校").abstained
+    assert not kb.answer("光福是不是要盖新学校").abstained
+
+
+def test_traditional_questions_get_the_same_checks(kb):
+    assert kb.answer("2026年新增多少學位").reason == "no_match:2026年"
+    assert kb.answer("去年養老床位的完成情況怎麼樣").reason == f"no_match:{_year(kb) - 1}年"
+    assert kb.answer("今年的社區衛生服務中心在哪裡").abstained
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("你帮我把空调修一下", "service"), ("麻烦你帮我报修一下路灯", "service"), ("你帮我在网上卖点碧螺春吧", "meta"),
+    ("陪我打会儿牌", "meta"), ("pretend you're my lawyer", "meta"), ("let's brainstorm slogans", "meta"),
+    ("Who's the party secretary here?", "official"), ("查下我公积金，手机号13800001111", "service"),
+    ("帮我查一下今年新增多少学位", None), ("你给我介绍一下今年的养老床位", None), ("政府能不能给我们村修路", None),
+])
+def test_tasks_asked_of_the_assistant_are_not_questions(question, kind):
+    assert classify(normalize_query(question)) == kind
+
+
+def test_the_official_reply_says_what_the_assistant_does():
+    assert "只回答报告里写了什么" in abstention_text("official")
+    assert "I answer questions about what the report says" in abstention_text("official", "en")
+
+
+def test_a_breakdown_is_answered_only_by_a_sentence_naming_each_part(kb):
+    from knowledge.scope import breakdown_asked
+
+    assert breakdown_asked("新增学位里幼儿园、小学、初中各多少个") == ["幼儿园", "小学", "初中"]
+    assert breakdown_asked("学位里小学多少个初中多少个") == ["小学", "初中"]
+    assert breakdown_asked("今年新增多少学位") == []
+    answer = kb.answer("今年新增学位里小学和初中各多少个")
+    assert answer.abstained and answer.reason == "no_match:初中", answer.reason
+    assert not kb.answer("公交站点和共享单车各新增多少").abstained  # the sentence names both
+
+
+def test_a_question_about_the_assistant_itself_is_small_talk(kb):
+    for text in ("你吃饭了没", "你今天累不累"):
+        answer = kb.answer(text)
+        assert answer.abstained and answer.reason == "meta", text
+    assert not kb.answer("你知道今年新增多少学位吗").abstained  # a report question put to 你
+    assert kb.answer("你们今年新增多少学位").reason != "meta"  # 你们: the government
+
+
+def test_an_english_follow_up_on_an_unmapped_topic_does_not_lean_on_the_previous_one(kb):
+    answer = kb.answer("And what about healthcare?", context="What's the plan for schools?")
+    assert answer.abstained or "学校" not in answer.citation.quote
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("这个报告是谁作的", "official"), ("报告是哪位领导做的", "official"),
+    ("楼下天天半夜施工你们管不管", "service"),
+])
+def test_more_request_shapes(text, kind):
+    assert classify(normalize_query(text)) == kind
