@@ -7,18 +7,21 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from knowledge import is_question
+
+from .answer import ActionAnswerReport
 from .conversation import latest_text, reply_language
-from .knowledge_action import KnowledgeAction
 from .replies import say, topic_buttons
 from .verdicts import DISPLAYS, show_verdict
 
 
-class ActionClarify(KnowledgeAction):
+class ActionClarify(ActionAnswerReport):
     """「政策」「想问个事」: ask which topic instead of guessing a passage.
 
     A message NLU calls vague may still be one the knowledge layer has its own verdict on (「帮我查一下我的
-    社保缴费记录」 is a service request): that verdict is shown instead. Its answers are not: a passage
-    matching 「政策」 would be a guess.
+    社保缴费记录」 is a service request): that verdict is shown instead. Its answer is shown only for a question
+    (「新房超市是啥？」: NLU must not decide that a report question goes unanswered); a bare topic word (「民生」)
+    matching some passage would be a guess.
     """
 
     def name(self) -> str:
@@ -28,6 +31,8 @@ class ActionClarify(KnowledgeAction):
         language = reply_language(tracker)
         text = latest_text(tracker).strip()
         answer = self.verdict_on(text)
+        if answer is not None and answer.citation is not None and is_question(text):
+            return super().run(dispatcher, tracker, domain)
         if answer is not None and answer.citation is None and (answer.reason or "").partition(":")[0] in DISPLAYS:
             return show_verdict(dispatcher, tracker, answer.text, answer.reason, language, text)
         dispatcher.utter_message(text=say("clarify", language), buttons=topic_buttons(language))

@@ -69,3 +69,9 @@ def asks_year_of_event(text: str) -> bool:
     a work report answers that with its year or the clause's own time, never with a day."""
     lowered = text.lower()
     return bool(YEAR_WHEN_RE.search(lowered)) and not asks_day(lowered) and not RECURRING_RE.search(lowered)
+
+
+def is_question(text: str) -> bool:
+    """Whether a message asks something (a question word, …吗, or a question mark): 「新房超市是啥？」 does,
+    「民生」 or 「政策」 alone only names a topic."""
+    return question_type(text) != OTHER or text.rstrip().endswith(("?", "？"))

@@ -244,6 +244,20 @@ def test_clarify_offers_topic_buttons(kb):
     assert events == [SlotSet("outcome", "clarified")]
 
 
+@pytest.mark.parametrize("text", ["民生", "政策"])
+def test_clarify_keeps_a_bare_topic_word_a_clarification(kb, text):
+    messages, events = run(ActionClarify(knowledge_base=kb), tracker_for(text, intent="ask_vague"))
+    assert len(messages) == 1 and messages[0]["buttons"] and not messages[0].get("custom")
+    assert events == [SlotSet("outcome", "clarified")]
+
+
+def test_a_report_question_nlu_took_for_vague_is_answered(kb, app_db):
+    # the intent model must not decide that a report question goes unanswered
+    messages, events = run(ActionClarify(knowledge_base=kb), tracker_for("新房超市是啥？", intent="ask_vague"))
+    assert "新房超市" in citation_of(messages)["quote"]
+    assert slots_set(events)["outcome"] == "answered"
+
+
 def test_handoff_records_question_masked_transcript_and_cited_passages(kb, app_db):
     _, answer_events = run(ActionAnswerReport(knowledge_base=kb), tracker_for("失能老人家庭养老床位建多少张"))
     citation = slots_set(answer_events)["last_citation"]
