@@ -66,7 +66,7 @@ WHOLE_SCOPE_RE = re.compile(r"全(?:市|省|国|球|世界)")
 WHAT_RE = re.compile(r"(?<!是)(?:什么|啥)(?!时)")
 # Measured: a how-many question's story ("we're moving here with two kids") names terms its figure need not say.
 ENGLISH_CHECKED = (YESNO, WHICH, WHEN, OTHER)
-GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划".split())
+GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称".split())
 
 
 def asking_part(text: str) -> str:
