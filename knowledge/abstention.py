@@ -26,8 +26,9 @@ from .lexical import nouns
 from .passages import split_sentences
 from .query import Query
 from .question_types import asks_day, asks_year_of_event
+from .instances import unnamed_instances
 from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, _names, asking_part, counted_item,  # noqa: F401 (asking_part: API)
-                    out_of_scope_word, unnamed_instances, value_figures)
+                    out_of_scope_word, value_figures)
 from .retrieval import Ranking
 
 DATA_DIR = Path(__file__).parent / "data"

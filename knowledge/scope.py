@@ -8,9 +8,8 @@ the item a how-many question counts (the noun after 多少 / 几个).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from .lexical import NOUN_FLAGS, USER_DICT, _jieba, _tagger, stopwords, words
+from .lexical import NOUN_FLAGS, _jieba, _tagger, stopwords, words
 from .query import MIN_EVIDENCE_GLOSS, Query
 from .question_types import OTHER, WHEN, WHEN_RE, WHICH, YESNO, YESNO_RE, question_type
 
@@ -26,23 +25,8 @@ FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆
 COUNT_ASK_RE = re.compile(r"^(?:多少|几[个条家所处张辆套户项亩座名位台间]?)$")
 # Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.
 MEASURE_NOUNS = frozenset("目标 指标 比例 比重 占比 数量 人数 数字 规模 总额 金额 总量 数目 任务".split())
-# Nouns that ask what is being done at all (有没有办法, 有没有前途): a general question, with no object to find.
-# Asking for the named instances (哪些小区, 几路车, which routes exactly): a clause that names none does not answer.
-INSTANCE_ASK_RE = re.compile(r"哪些|哪几|哪[家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
-# Asking where a thing is (在哪里, 哪些地方, where): only a clause naming the item with a place answers.
-WHERE_RE = re.compile(r"在哪|哪里|哪儿|哪些地方|哪几个地方|哪个地方|什么地方|什么位置|\bwhere\b")
-# Words that make a name a place (尹南路, 甪直古镇, 太湖新城); 区 alone is the district itself.
-PLACE_WORD_RE = re.compile(r"[镇村路街桥湾湖山岛港河浦塘](?![\u4e00-\u9fff]{0,1}[心务])|街道|街区|社区|片区|园区|新城|古镇|景区|老街")
-PLACE_FLAGS = frozenset({"ns", "nt"})
-VERB_FLAGS = frozenset({"v", "vn"})
 # Words of an asked object's noun run; jieba tags some modifiers as names or set phrases (康复 nr, 特殊教育 l).
 OBJECT_FLAGS = NOUN_FLAGS | {"vn", "b", "l", "nr"}
-PROPER_FLAGS = frozenset("ns nr nrt nrfg nt nz".split())
-# 站点20个、共享电车1500辆: a list of amounts counts things, it names none of them.
-COUNTED_ITEM_RE = re.compile(r"\d[\d.]*[万亿]?[^\d、]{0,2}、")
-QUOTED = r"[“\"「][^”\"」]+[”\"」]"
-# Quoted names listed (“送戏下乡”“太湖大讲堂”等, “甲”、“乙”): one quoted slogan (“鱼骨图”) names no instances.
-QUOTED_LIST_RE = re.compile(f"{QUOTED}(?:[、]?{QUOTED}|等)")
 # A share the report states (产值占比稳定在70%以上) answers a share or rate asked, never a value (产值多少).
 SHARE_FIGURE_RE = re.compile(r"(?:占比|比重|比例|占)[^\d,，;；。]{0,12}?\d[\d.]*\s*[%％]")
 RATIO_ASK_RE = re.compile(r"占|比例|比重|率|百分|增长|增速|增幅|涨|降|提高|提升|%|％|成\b|个点|"
@@ -66,6 +50,7 @@ WHOLE_SCOPE_RE = re.compile(r"全(?:市|省|国|球|世界)")
 WHAT_RE = re.compile(r"(?<!是)(?:什么|啥)(?!时)")
 # Measured: a how-many question's story ("we're moving here with two kids") names terms its figure need not say.
 ENGLISH_CHECKED = (YESNO, WHICH, WHEN, OTHER)
+# Nouns that ask what is being done at all (有没有办法, 有没有前途): a general question, with no object to find.
 GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称".split())
 
 
@@ -233,65 +218,6 @@ def counted_item(text: str) -> str | None:
 def _names(item: str, clause: str) -> bool:
     """Whether a clause names the counted item, or its head (分中心 → 中心: Chinese compounds end in their head)."""
     return item in clause or (len(item) >= 3 and item[-2:] in clause)
-
-
-@lru_cache(maxsize=1)
-def _dict_places() -> frozenset[str]:
-    """The report's own place and organisation names (user dictionary): jieba's two-character ns misfire (新建)."""
-    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.split()[0] for line in lines if line.strip() and line.split()[-1] in PLACE_FLAGS)
-
-
-def names_instances(sentence: str) -> bool:
-    """Whether a sentence names instances: a proper name, a quoted name or a list (甲、乙) of things — a list of
-    two verbs (新辟、优化) names nothing."""
-    if QUOTED_LIST_RE.search(sentence):
-        return True
-    tagged = _tagged(sentence)
-    if any(f in PROPER_FLAGS and len(w) >= 2 for w, f in tagged):
-        return True
-    for item in re.split(r"[,，。;；:：]", sentence):
-        if COUNTED_ITEM_RE.search(item):
-            continue
-        tagged = _tagged(item)
-        if any(w == "、" and 0 < i < len(tagged) - 1 and not {tagged[i - 1][1], tagged[i + 1][1]} <= VERB_FLAGS
-               for i, (w, _) in enumerate(tagged)):
-            return True
-    return False
-
-
-def unnamed_instances(kb, query: Query, passage) -> bool:
-    """A question asking which ones exactly (哪些小区, 几路车, which routes) quoted a sentence that names none, or
-    where (在哪里, where) one whose clause about the item names no place: the sentence answers another question."""
-    from .answers import choose_sentence  # here: answers is imported by the modules this one serves
-
-    asking = asking_part(query.text).lower()
-    sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
-    if WHERE_RE.search(asking) and not places_item(query, sentence, kb.retriever.lexical.idf):
-        return True
-    if not INSTANCE_ASK_RE.search(asking) or question_type(asking) == WHEN:
-        return False
-    return not names_instances(sentence)
-
-
-def places_item(query: Query, sentence: str, idf) -> bool:
-    """Whether the clauses of `sentence` that name the asked item (most telling question words) also name a place —
-    the item's own words (社区卫生服务中心) taken out first: 「新建2个社区卫生服务中心」 says where nothing is."""
-    from .clauses import split_clauses  # here: clauses imports passages, which the answers side loads first
-
-    wanted = {w: idf(w) or 0.5 for w in [*query.content_words(), *query.expansions] if len(w) >= 2}
-    clauses = [c.text for c in split_clauses(sentence)]
-    scored = [(sum(v for w, v in wanted.items() if w in c), c) for c in clauses]
-    best = max((score for score, _ in scored), default=0.0)
-    for score, clause in scored:
-        if score < best or best <= 0:
-            continue
-        for word in sorted(wanted, key=len, reverse=True):
-            clause = clause.replace(word, "□")
-        if PLACE_WORD_RE.search(clause) or any(f in PLACE_FLAGS and (len(w) >= 3 or w in _dict_places())
-                                               for w, f in _tagged(clause)):
-            return True
-    return best <= 0  # matched through meaning alone: no clause to judge
 
 
 def value_figures(question: str, clause: str) -> str:

@@ -184,7 +184,7 @@ def test_the_counted_item_is_the_noun_after_the_ask():
 def test_a_which_exactly_question_needs_a_quote_that_names_instances(kb):
     """「具体在哪些…」 answered by a clause that only counts (泊位1000个) quotes what was not asked: the report
     lists none, so the reply says so; a clause listing names (甲、乙等) answers it."""
-    from knowledge.scope import names_instances
+    from knowledge.instances import names_instances
 
     assert not names_instances("新辟、优化公交线路10条,新增公交站点20个、公共停车泊位1000个。")
     assert names_instances("支持甲乙、丙丁等龙头企业开展试点。")

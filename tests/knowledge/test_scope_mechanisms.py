@@ -5,8 +5,8 @@ import pytest
 from knowledge.abstention import FIGURE_IN_TEXT_RE, classify, missing_figure
 from knowledge.normalize import normalize_query
 from knowledge.reasons import abstention_text
-from knowledge.scope import (asked_object, places_item,
-                             relative_year_outside, value_figures)
+from knowledge.instances import places_item
+from knowledge.scope import asked_object, relative_year_outside, value_figures
 
 
 def _year(kb):
