@@ -27,7 +27,7 @@ from .passages import split_sentences
 from .query import Query
 from .question_types import asks_day, asks_year_of_event
 from .instances import unnamed_instances
-from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, _names, asking_part, counted_item,  # noqa: F401 (asking_part: API)
+from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, NO_TIME, RELATED_CLAUSE_SHARE, _names, asking_part, counted_item,  # noqa: F401 (asking_part: API)
                     out_of_scope_word, value_figures)
 from .retrieval import Ranking
 
@@ -39,7 +39,6 @@ SHORT_QUESTION_WORDS = 4
 # A rule's match widened by this many characters that the report itself contains is the report's own
 # phrase (极端天气, 污染天气), not a request for what no report gives.
 QUOTE_MARGIN = 2
-RELATED_CLAUSE_SHARE = 0.5
 PAIRED_GLOSSES = 2
 PAIRED_MIN_IDF = 5.0  # 签约 + 项目 = 5.3, 风险 + 评估 = 7.7; 发展 + 产业 = 3.0 (the report's commonest words)
 FIGURE_RUNNERS_UP = 2
@@ -214,7 +213,7 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     verdict = figure_verdict(kb, query, hits, evidence)
     outside = not verdict.abstain and out_of_scope_word(kb, query, hits[verdict.choice].passage)
     if outside:
-        return Verdict(True, f"no_match:{outside}", evidence)
+        return Verdict(True, outside if outside.startswith(NO_TIME) else f"no_match:{outside}", evidence)
     if not verdict.abstain and unnamed_instances(kb, query, hits[verdict.choice].passage):
         return Verdict(True, "no_match", evidence)
     if gate and not verdict.abstain and context is None and not confident(evidence_features(kb, query, hits, verdict)):
@@ -235,7 +234,7 @@ def small_talk(query: Query, report: str) -> str | None:
 def figure_verdict(kb, query: Query, hits: list[Hit], evidence: Evidence) -> Verdict:
     """Answer with the best passage whose clause about the asked item states a figure; a close runner-up may
     answer instead of the top passage (its item is the one asked), else abstain with no_figure:<item>."""
-    first_missing, idf = None, kb.retriever.lexical.idf
+    first_missing, idf = None, kb.retriever.lexical.weight
     top_naming = _item_clauses(query, hits[0].passage.text, idf)[0]
     for choice, hit in enumerate(hits[:FIGURE_RUNNERS_UP + 1]):
         if hit.score < hits[0].score - FIGURE_RUNNER_UP_MARGIN:
@@ -297,7 +296,18 @@ def missing_figure(query: Query, text: str, idf) -> str | None:
         # The report may put the unit before the figure (游客总人次突破2400万).
         return bool(FIGURE_IN_TEXT_RE.search(clause)) and (unit is None or unit.group(1) in clause)
 
-    if any(states_figure(c) for score, c in scored if score >= best * RELATED_CLAUSE_SHARE):
+    # A related clause of another sentence must add a word of the question the item's clause lacks:
+    # 「…;实际使用外资增长超20%;…」 shares only 增长 with 「居民…与经济增长基本同步」 and does not answer 经济增长.
+    sentence_of = [i for i, s in enumerate(split_sentences(text)) for _ in split_clauses(s.text)]
+    tops = [i for i, (score, _) in enumerate(scored) if score == best]
+    top_words = {w for i in tops for w in wanted if w in scored[i][1]}
+
+    def related(i: int) -> bool:
+        return (scored[i][0] >= best * RELATED_CLAUSE_SHARE
+                and (sentence_of[i] in {sentence_of[t] for t in tops}
+                     or any(w in scored[i][1] and w not in top_words for w in wanted)))
+
+    if any(states_figure(c) for i, (_, c) in enumerate(scored) if related(i)):
         return None
     counted = counted_item(query.text)
     if counted and any(_names(counted, c) and states_figure(c) for _, c in scored):

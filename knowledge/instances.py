@@ -8,10 +8,11 @@ from functools import lru_cache
 from .lexical import USER_DICT
 from .query import Query
 from .question_types import WHEN, question_type
-from .scope import _tagged, asking_part
+from .scope import _tagged, asking_part, item_stretches
 
 # Asking for the named instances (哪些小区, 几路车, which routes exactly): a clause that names none does not answer.
 INSTANCE_ASK_RE = re.compile(r"哪些|哪几|哪[家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
+PLURAL_ASK_RE = re.compile(r"哪些|哪几")
 # Asking where a thing is (在哪里, 哪些地方, where): only a clause naming the item with a place answers.
 WHERE_RE = re.compile(r"在哪|哪里|哪儿|哪些地方|哪几个地方|哪个地方|什么地方|什么位置|\bwhere\b")
 # Words that make a name a place (尹南路, 甪直古镇, 太湖新城); 区 alone is the district itself.
@@ -57,11 +58,15 @@ def unnamed_instances(kb, query: Query, passage) -> bool:
     from .answers import choose_sentence  # here: answers is imported by the modules this one serves
 
     asking = asking_part(query.text).lower()
-    sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
+    sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text
     if WHERE_RE.search(asking) and not places_item(query, sentence, kb.retriever.lexical.idf):
         return True
     if not INSTANCE_ASK_RE.search(asking) or question_type(asking) == WHEN:
         return False
+    if query.language == "zh" and PLURAL_ASK_RE.search(asking):
+        # Several named things are asked for: they must be in a stretch about the asked item — 「用好过境240小时免签
+        # 新政」 names no country for 哪些国家 because another clause of its sentence names a place.
+        return not any(names_instances(s) for s in item_stretches(sentence, query, kb.retriever.lexical.weight))
     return not names_instances(sentence)
 
 

@@ -152,7 +152,7 @@ class KnowledgeBase:
         if verdict.abstain:
             return abstain(analyzed, verdict.reason, hits)
         hits.insert(0, hits.pop(verdict.choice))  # the verdict may pick a runner-up: the cited passage leads
-        answer = compose(analyzed, hits[0].passage, self.version, self.retriever.lexical.idf,
+        answer = compose(analyzed, hits[0].passage, self.version, self.retriever.lexical.weight,
                          context=previous, documents=self.manifest.get("documents"))
         answer.hits = hits
         return answer

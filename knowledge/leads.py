@@ -103,11 +103,16 @@ def _occurs(word: str, text: str) -> bool:
     return word in text
 
 
+# A figure counts the noun that ends the compound right after it (88个在建产业项目, 30家科技孵化载体).
+COMPOUND_AFTER_FIGURE_RE = re.compile(r"[\u4e00-\u9fff]{0,6}")
+
+
 def _counted(text: str, word: str, figures) -> bool:
-    """Whether a figure counts `word`: 学位7530个, 2个社区卫生服务中心 (not 等3个项目 after 学校)."""
+    """Whether a figure counts `word`: 学位7530个, 2个社区卫生服务中心, 30家科技孵化载体 (not 等3个项目 after 学校)."""
     at = text.find(word)
     end = at + len(word)
-    return any(f.start - 1 <= end <= f.start or f.end <= at <= f.end + 1 for f in figures)
+    return any(f.start - 1 <= end <= f.start
+               or (f.end <= at and COMPOUND_AFTER_FIGURE_RE.fullmatch(text, f.end, at)) for f in figures)
 
 
 def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kind: str, question: str = "") -> Lead:
@@ -150,14 +155,18 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
 
 def _counting_unit(best: int, units: list[tuple[int, int]], clauses: list[Sentence], scores: list[tuple],
                    counted: str | None) -> int:
-    """For 多少学位 the clause whose figure counts 学位 (新增学位7530个) leads when the best-matching clause only
-    names the item's setting (加快光福九年一贯制学校…) and not the item itself."""
+    """For 多少学位 the clause whose figure counts 学位 (新增学位7530个) leads when the best-matching clause does not
+    count it: it names only the item's setting (加快光福九年一贯制学校…) or the item without its figure."""
     def text(i: int) -> str:
         return fold_width("".join(c.text for c in clauses[units[i][0]:units[i][1] + 1])).lower()
 
-    if not counted or counted in text(best):
+    def counts(i: int) -> bool:
+        return counted in text(i) and _counted(text(i), counted, parse_figures(text(i)))
+
+    if not counted or counts(best):
         return best
-    counting = [i for i in range(len(units)) if counted in text(i) and _counted(text(i), counted, parse_figures(text(i)))]
+    # 「深化浙大…创新中心合作共建,重点建设…等4个创新中心」: naming the item is not counting it.
+    counting = [i for i in range(len(units)) if counts(i)]
     return max(counting, key=lambda i: scores[i][:3]) if counting else best
 
 

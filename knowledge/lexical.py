@@ -103,6 +103,11 @@ class LexicalIndex:
         df = self._df.get(token, 0)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
+    def weight(self, word: str) -> float:
+        """How telling a question word is: its idf, or for a compound the report writes only in parts
+        (养老床位 = 养老 + 床位) the idf of its most telling part; 0 when the report has none of it."""
+        return self.idf(word) or max((self.idf(t) for t in tokens(word) if t != word), default=0.0)
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for `query` (zeros when no token is known)."""
         known = [t for t in tokens(query) if t in self._bm25.vocab_dict]

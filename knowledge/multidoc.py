@@ -46,7 +46,7 @@ class SubLexical:
         self._index = index
         self._positions = np.asarray(positions, dtype=np.int64)
         self.size = len(self._positions)
-        self.idf = index.idf
+        self.idf, self.weight = index.idf, index.weight
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 of the document's passages."""

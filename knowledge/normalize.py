@@ -10,6 +10,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
 BUILTIN_SYNONYMS = DATA_DIR / "synonyms.tsv"
+DIALECT = DATA_DIR / "dialect.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +73,25 @@ def default_synonym_paths() -> list[Path]:
     """The built-in table plus the operators' file ($WUZHONG_SYNONYMS or instance/synonyms.tsv)."""
     extra = os.environ.get("WUZHONG_SYNONYMS") or str(Path(__file__).parent.parent / "instance" / "synonyms.tsv")
     return [BUILTIN_SYNONYMS, Path(extra)]
+
+
+@lru_cache(maxsize=1)
+def _dialect_words() -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for line in DIALECT.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            word, mandarin = line.split("\t", 1)
+            pairs.append((word.strip(), mandarin.strip()))
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def to_mandarin(text: str, report: str = "") -> str:
+    """Dialect function words → Mandarin (啥辰光 → 什么时候, 阿有 → 有没有); a word the report uses stays."""
+    pairs = {word: mandarin for word, mandarin in _dialect_words() if word in text and word not in report}
+    if not pairs:
+        return text
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(pairs, key=len, reverse=True)))
+    return pattern.sub(lambda m: pairs[m.group(0)], text)
 
 
 def normalize_query(text: str) -> str:

@@ -11,7 +11,7 @@ from .cedict import Glossary
 from .figures_en import chinese_amounts
 from .language import detect_language
 from .lexical import USER_DICT, _jieba, specific_words, stopwords, words
-from .normalize import SynonymTable, default_synonym_paths, normalize_query
+from .normalize import SynonymTable, default_synonym_paths, normalize_query, to_mandarin
 from .thesaurus import Thesaurus
 
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
@@ -37,6 +37,8 @@ class Query:
     hints: list[str] = field(default_factory=list)
     # English: the report words of each phrase the glossary matched, one group per phrase (hints included).
     gloss_groups: list[tuple[str, ...]] = field(default_factory=list)
+    # The report's words inside a question word it never writes whole (防汛防台 → 防汛): they pick the sentence.
+    parts: list[str] = field(default_factory=list)
 
     @property
     def search_text(self) -> str:
@@ -53,9 +55,9 @@ class Query:
         return words(self.text)
 
     def steering_words(self) -> list[str]:
-        """Words that pick the sentence and clause to quote: the question's, its expansions and, for English
-        (whose own words never occur in the report), the one-word glosses too."""
-        return [*self.content_words(), *self.expansions, *(self.hints if self.language == "en" else [])]
+        """Words that pick the sentence and clause to quote: the question's (and their parts the report writes), its
+        expansions and, for English (whose own words never occur in the report), the one-word glosses too."""
+        return [*self.content_words(), *self.parts, *self.expansions, *(self.hints if self.language == "en" else [])]
 
 
 def check_query(raw: object) -> str:
@@ -85,7 +87,7 @@ class QueryAnalyzer:
 
     def analyze(self, raw: str) -> Query:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
-        text = normalize_query(check_query(raw))
+        text = to_mandarin(normalize_query(check_query(raw)), self.report)
         query = Query(raw=raw, text=text, language=detect_language(text))
         masked = self._mask_terms(text)
         found: list[str] = []
@@ -101,6 +103,8 @@ class QueryAnalyzer:
             if term not in found and term not in text:
                 found.append(term)
         query.expansions = found
+        query.parts = [p for w in words(text) if len(w) >= 4 and w not in self.thesaurus.report_words
+                       for p in _jieba().lcut_for_search(w) if 2 <= len(p) < len(w) and p in self.thesaurus.report_words]
         query.hints = [w for n, w in english if n < MIN_EVIDENCE_GLOSS and w not in found and w not in text]
         if query.language == "en":
             query.gloss_groups = [group for *_, group in self.glossary.groups(text, stopwords())]

@@ -31,6 +31,16 @@ RECURRING_RE = re.compile(r"时刻|班次|首班|末班|营业|开放时间|开�
                           r"\b(timetable|opening hours|open hours|register|enrol|enroll|registration)\b|\bopens?\b(?! to traffic)")
 
 
+# 「那医院呢？哪家要扩建？」: the thing a follow-up turns to is its topic, whatever else it asks.
+FOLLOW_UP_TOPIC_RE = re.compile(r"^(?:那|那么|还有|另外)([^，,。？?！!呢]{2,12})呢")
+
+
+def follow_up_topic(text: str) -> str | None:
+    """What a follow-up turns to (那医院呢 → 医院), or None."""
+    match = FOLLOW_UP_TOPIC_RE.search(text)
+    return match.group(1) if match else None
+
+
 def question_type(text: str) -> str:
     """The answer a question wants: quantity, when, which, yesno or other (normalized text)."""
     lowered = text.lower()

@@ -25,6 +25,8 @@ FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆
 COUNT_ASK_RE = re.compile(r"^(?:多少|几[个条家所处张辆套户项亩座名位台间]?)$")
 # Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.
 MEASURE_NOUNS = frozenset("目标 指标 比例 比重 占比 数量 人数 数字 规模 总额 金额 总量 数目 任务".split())
+# Words that may open a counted compound before its noun (几个创新中心, 多少公共泊位).
+MODIFIER_FLAGS = frozenset({"v", "vn", "b", "an"})
 # Words of an asked object's noun run; jieba tags some modifiers as names or set phrases (康复 nr, 特殊教育 l).
 OBJECT_FLAGS = NOUN_FLAGS | {"vn", "b", "l", "nr"}
 # A share the report states (产值占比稳定在70%以上) answers a share or rate asked, never a value (产值多少).
@@ -51,7 +53,7 @@ WHAT_RE = re.compile(r"(?<!是)(?:什么|啥)(?!时)")
 # Measured: a how-many question's story ("we're moving here with two kids") names terms its figure need not say.
 ENGLISH_CHECKED = (YESNO, WHICH, WHEN, OTHER)
 # Nouns that ask what is being done at all (有没有办法, 有没有前途): a general question, with no object to find.
-GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称".split())
+GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称 称号 称呼 意思 含义".split())
 
 
 def asking_part(text: str) -> str:
@@ -61,6 +63,15 @@ def asking_part(text: str) -> str:
         return text
     clauses = [c for c in re.split(r"[，,。！!？?；;]|(?<=[a-z])\. ", text) if c.strip()]
     return "，".join(clauses[-ASKING_CLAUSES:])
+
+
+# The kind of thing a which-question asks for: the word after 哪些 / 哪几个.
+WHICH_NOUN_RE = re.compile(r"(?:哪些|哪几[个家所条位座处项]?)([\u4e00-\u9fff]{1,6})")
+# A clause naming this share of what the best one names of the question is about the same item (…社保扩面…,
+# 精准扩面灵活就业人员…,新增参保人员8000人): it may hold the item's figure or names.
+RELATED_CLAUSE_SHARE = 0.5
+# The event a when-question asks about (完工, 开工) that the item's stretch never states: the answer is no date at all.
+NO_TIME = "no_time:"
 
 
 def out_of_scope_word(kb, query: Query, passage) -> str | None:
@@ -79,7 +90,7 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
         return english_missing_term(kb, query, passage)
     parts = breakdown_asked(asking)
     if parts:
-        sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
+        sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text
         missing = next((part for part in parts if not _covers(part, sentence)), None)
         if missing:
             return missing  # 学位里小学多少个、初中多少个: the report gives the total, not each part
@@ -100,7 +111,7 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     what = [c for c in _clauses(asking) if WHAT_RE.search(c)] if kind not in (YESNO, WHEN) else []
     if kind not in (YESNO, WHEN) and not what:
         return None
-    sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
+    sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text
     if any(e in sentence for e in query.expansions):
         return None
     asks = [c for c in _clauses(asking) if YESNO_RE.search(c)]  # 地铁会不会通到甪直 哪年通: both are asked
@@ -110,13 +121,33 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     if ask:
         idf = kb.retriever.lexical.idf
         groups.append([w for w in words(asking[ask.end():]) if len(w) >= 2 and idf(w) > 0 and w not in MEASURE_NOUNS])
-    for wanted in [g for g in groups if g and not any(w in sentence for w in g)]:
-        rest = sentence  # the sentence once the question's other words are taken out: 通苏嘉甬 must not cover 通车
+    for number, wanted in enumerate(groups):
+        # The event of a when-question is looked for in the item's own stretch: 「研究吴中大道快速化改造方案」 does not
+        # say 开工 because another clause of its sentence says 完善 or 启动.
+        said = "，".join(item_stretches(sentence, query, kb.retriever.lexical.weight)) if ask and number == len(groups) - 1 \
+            else sentence
+        if not wanted or any(w in said for w in wanted):
+            continue
+        rest = said  # the stretch once the question's other words are taken out: 通苏嘉甬 must not cover 通车
         for word in sorted(query.content_words(), key=len, reverse=True):
             rest = rest if any(word in w for w in wanted) else rest.replace(word, "□")
         if not any(all(_covers(part, rest) for part in _parts(w)) for w in wanted):
-            return wanted[0]
+            return f"{NO_TIME}{wanted[0]}" if said is not sentence else wanted[0]
     return None
+
+
+def item_stretches(sentence: str, query: Query, weight) -> list[str]:
+    """The stretches of a sentence between commas (a 、-list stays whole) that name the asked item: at least
+    RELATED_CLAUSE_SHARE of what the best one names of the question (the whole sentence when none names any)."""
+    stretches = [s for s in re.split(r"[,，;；。]", sentence) if s.strip()]
+    wanted = {w: weight(w) for w in query.content_words() if len(w) >= 2}  # 人 is not said by 人次
+    asked = WHICH_NOUN_RE.search(query.text)
+    if asked:  # 哪些人: the kind of thing asked for, even one character (灵活就业人员 are 人)
+        kind = words(asked.group(1))[:1]
+        wanted.update({w: weight(w) for w in kind})
+    scores = [sum(v for w, v in wanted.items() if w in s) for s in stretches]
+    best = max(scores, default=0.0)
+    return [s for s, score in zip(stretches, scores) if score >= best * RELATED_CLAUSE_SHARE] if best > 0 else [sentence]
 
 
 def _parts(word: str) -> list[str]:
@@ -212,7 +243,17 @@ def counted_item(text: str) -> str | None:
     is_noun = [len(w) >= 2 and f in NOUN_FLAGS and f != "ns" and w not in MEASURE_NOUNS for w, f in tagged]
     after = [w for (w, _), noun in zip(tagged[at + 1:], is_noun[at + 1:]) if noun]
     before = [w for (w, _), noun in zip(tagged[:at], is_noun[:at]) if noun]
-    return after[0] if after else (before[-1] if before else None)
+    if not after:
+        return before[-1] if before else None
+    # The whole compound that ends in the noun (几个创新中心 → 创新中心, not its head 中心 alone).
+    first = next(i for i, noun in enumerate(is_noun[at + 1:], at + 1) if noun)
+    start = first
+    while start - 1 > at and tagged[start - 1][1] in MODIFIER_FLAGS and len(tagged[start - 1][0]) >= 2:
+        start -= 1
+    end = first + 1  # and the nouns it runs on with (多少个产业项目 → 产业项目)
+    while end < len(tagged) and is_noun[end]:
+        end += 1
+    return "".join(w for w, _ in tagged[start:end])
 
 
 def _names(item: str, clause: str) -> bool:
@@ -244,7 +285,7 @@ def english_missing_term(kb, query: Query, passage) -> str | None:
 
     if question_type(query.text) not in ENGLISH_CHECKED:
         return None
-    sentence = choose_sentence(passage, query, kb.retriever.lexical.idf).text
+    sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text
     for group in english_term_groups(kb.analyzer, query):
         if not any(_covers(term, sentence) for term in group):
             return group[0]

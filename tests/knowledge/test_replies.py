@@ -113,7 +113,7 @@ def test_every_dev_reply_is_grounded_exact_and_in_the_residents_language(kb):
 
 
 REASON_KINDS = ["price", "schedule", "procedure", "contact", "entitlement", "weather", "elsewhere", "personal",
-                "past", "no_match", "low_confidence", "service", "meta", "official", "unclear", "no_figure"]
+                "past", "no_match", "low_confidence", "service", "meta", "official", "unclear", "no_figure", "no_time"]
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -134,6 +134,7 @@ def test_every_abstention_reason_has_its_own_words(language):
 def test_reason_words_name_the_missing_topic():
     assert reason_text("no_figure:教师招聘") == "报告没有给出教师招聘的具体数量。"
     assert reason_text("no_match:地铁") == "报告没有提到「地铁」。"
+    assert reason_text("no_time:完工") == "报告没有给出完工的时间。"
     assert abstention_text("low_confidence").startswith("报告里没有找到足够明确的依据")
     assert abstention_text("service") == reason_text("service") and "12345" in abstention_text("service")
     assert "who holds an office" in abstention_text("official", "en") and "12345" in abstention_text("official", "en")

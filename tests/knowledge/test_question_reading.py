@@ -1,0 +1,75 @@
+"""Reading what a question asks: dialect words, counted compounds, compounds the report writes in parts, the event
+of a when-question, the thing a follow-up turns to, names asked for, and figures of another sentence."""
+from knowledge.abstention import missing_figure
+from knowledge.normalize import _dialect_words, to_mandarin
+from knowledge.question_types import follow_up_topic
+from knowledge.reasons import abstention_text
+from knowledge.scope import counted_item
+
+from test_retrieval_verdicts import report_sentences
+
+
+def test_dialect_words_read_as_mandarin_and_never_touch_the_report():
+    assert to_mandarin("胜浦大桥啥辰光通车") == "胜浦大桥什么时候通车"
+    assert to_mandarin("阿有新学校？囡囡要读书哉") == "有没有新学校？孩子要读书了"
+    assert to_mandarin("几时开通") == "什么时候开通"
+    assert to_mandarin("勿晓得", report="勿") == "勿晓得"  # a word the report uses stays as it is
+    report = "".join(report_sentences())
+    assert [w for w, _ in _dialect_words() if w in report] == []
+
+
+def test_a_dialect_when_question_gets_the_reports_year(kb):
+    answer = kb.answer("高垫大桥啥辰光通车")
+    assert not answer.abstained and "2025年" in answer.text and "高垫大桥" in answer.text
+
+
+def test_the_counted_thing_is_the_whole_compound():
+    assert counted_item("那个联合中心要建几个创新中心") == "创新中心"
+    assert counted_item("今年新增多少个公共停车泊位") == "公共停车泊位"
+    assert counted_item("全年能有多少个亿元以上的产业项目竣工投产") == "产业项目"
+    assert counted_item("新增多少学位") == "学位"
+
+
+def test_a_how_many_answer_leads_with_the_clause_that_counts_the_item(kb):
+    answer = kb.answer("浙大合作的中心里要重点建设几个创新中心")
+    assert not answer.abstained and "4个" in answer.text
+    assert "88个" in kb.answer("在建的产业项目一共几个").text
+    assert "30家" in kb.answer("科技孵化载体今年新增几家").text
+
+
+def test_a_compound_the_report_writes_in_parts_still_picks_the_sentence(kb):
+    query = kb.analyzer.analyze("防汛防台今年有什么安排")
+    assert "防汛" in query.steering_words()
+    answer = kb.answer("防汛防台今年有什么安排")
+    assert answer.abstained or "防汛" in answer.citation.quote
+    answer = kb.answer("失能老人的养老床位今年建几张")
+    assert not answer.abstained and "180张" in answer.text
+
+
+def test_a_figure_of_another_sentence_must_add_something_the_item_clause_lacks(kb):
+    weight = kb.retriever.lexical.weight
+    passage = "高新技术产业产值占比稳定在70%以上;实际使用外资增长超20%,进出口保稳提质;居民人均可支配收入与经济增长基本同步。"
+    assert missing_figure(kb.analyzer.analyze("经济增长目标是多少"), passage, weight)
+    report = "构建多元养老体系,提升老年人日间照料中心。建成失能老人家庭养老床位180张,完成适老化改造超1000户。"
+    assert missing_figure(kb.analyzer.analyze("老年人适老化改造今年做多少户"), report, weight) is None
+
+
+def test_a_when_question_about_an_event_the_items_clause_never_states(kb):
+    answer = kb.answer("长桥改造工程哪年能完工")
+    assert answer.abstained and answer.reason == "no_time:完工"
+    assert abstention_text(answer.reason).startswith("报告没有给出完工的时间")
+    answer = kb.answer("东方大道快速化改造什么时候启动")
+    assert not answer.abstained and "2025年" in answer.text
+
+
+def test_a_follow_up_turns_to_its_own_topic(kb):
+    assert follow_up_topic("那医院呢?哪家要扩建?") == "医院"
+    assert follow_up_topic("医院要扩建吗") is None
+    answer = kb.answer("那医院呢？哪个要扩建？", context="今年要建哪些学校？")
+    assert not answer.abstained and "医院" in answer.citation.quote
+
+
+def test_names_asked_for_must_be_in_the_stretch_about_the_item(kb):
+    assert kb.answer("240小时免签对哪些国家的人适用").abstained
+    answer = kb.answer("今年要修复哪些文物")
+    assert not answer.abstained and "紫金庵罗汉塑像" in answer.text
