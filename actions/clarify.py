@@ -15,6 +15,10 @@ from .replies import say, topic_buttons
 from .verdicts import DISPLAYS, show_verdict
 
 
+# Verdicts that say only that nothing matched: a vague message gets the topics instead.
+VAGUE_REASONS = frozenset({"no_match", "low_confidence"})
+
+
 class ActionClarify(ActionAnswerReport):
     """「政策」「想问个事」: ask which topic instead of guessing a passage.
 
@@ -30,10 +34,15 @@ class ActionClarify(ActionAnswerReport):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = reply_language(tracker)
         text = latest_text(tracker).strip()
-        answer = self.verdict_on(text)
-        if answer is not None and answer.citation is not None and is_question(text):
+        answer = self.verdict_on(text, self._context_for(tracker, text))
+        asks = is_question(text)
+        if answer is not None and answer.citation is not None and asks:
             return super().run(dispatcher, tracker, domain)
-        if answer is not None and answer.citation is None and (answer.reason or "").partition(":")[0] in DISPLAYS:
+        reason = (answer.reason or "") if answer is not None else ""
+        # The knowledge layer's own verdict on what was asked (service, 最低工资 → entitlement, no_match:股票) is
+        # shown; only "nothing matched" leaves a vague message to the topic buttons.
+        if answer is not None and answer.citation is None and (
+                reason.partition(":")[0] in DISPLAYS or (asks and reason not in VAGUE_REASONS)):
             return show_verdict(dispatcher, tracker, answer.text, answer.reason, language, text)
         dispatcher.utter_message(text=say("clarify", language), buttons=topic_buttons(language))
         return [SlotSet("outcome", "clarified")]

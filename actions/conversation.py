@@ -20,6 +20,8 @@ NON_QUESTION_INTENTS = {
 _ELLIPTICAL_ZH = re.compile(r"^(那|那么|还有|另外|其他|然后)|呢[?？。!！\s]*$")
 _ELLIPTICAL_EN = re.compile(r"^\s*(and|what about|how about|what else|anything else|also)\b", re.I)
 _CJK = re.compile(r"[\u3400-\u9fff]")
+SHORT_QUESTION_CHARS = 5
+_ASKS_ZH = re.compile(r"几|多少|哪|[吗呢][?？。!！\s]*$|[?？]\s*$")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 TRANSCRIPT_TURNS = 60
 # Personal data a resident volunteers (「我电话139****1111，…」), once masked, with the words that name it:
@@ -87,9 +89,12 @@ def unclear_language(tracker: Tracker) -> str:
 
 
 def looks_elliptical(text: str) -> bool:
-    """True for a message that only makes sense with the previous question (「那站点呢？」)."""
+    """True for a message that only makes sense with the previous question (「那站点呢？」, 「一共几处？」)."""
     text = text.strip()
-    return bool(_ELLIPTICAL_ZH.search(text) or _ELLIPTICAL_EN.search(text))
+    if _ELLIPTICAL_ZH.search(text) or _ELLIPTICAL_EN.search(text):
+        return True
+    # A question of a few characters (一共几处？ 几条河？) asks about what was just being asked about.
+    return len(_CJK.findall(text)) <= SHORT_QUESTION_CHARS and bool(_ASKS_ZH.search(text))
 
 
 def transcript(tracker: Tracker, limit: int = TRANSCRIPT_TURNS) -> list[dict[str, Any]]:

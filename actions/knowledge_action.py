@@ -26,12 +26,13 @@ class KnowledgeAction(Action, abc.ABC):
         """The injected knowledge base, else the shared one (opened on first use)."""
         return self._knowledge_base if self._knowledge_base is not None else get_knowledge_base()
 
-    def verdict_on(self, text: str) -> Any:
-        """The knowledge layer's answer to a message on its own, or None (a payload, an error)."""
+    def verdict_on(self, text: str, context: str | None = None) -> Any:
+        """The knowledge layer's answer to a message (after `context`, the question it leans on), or None (a
+        payload, an error)."""
         if not text or is_payload(text):
             return None
         try:
-            return self.knowledge_base.answer(without_personal_data(text))
+            return self.knowledge_base.answer(without_personal_data(text), context=context)
         except KnowledgeError:
             return None
 

@@ -236,15 +236,20 @@ def figure_verdict(kb, query: Query, hits: list[Hit], evidence: Evidence) -> Ver
     answer instead of the top passage (its item is the one asked), else abstain with no_figure:<item>."""
     first_missing, idf = None, kb.retriever.lexical.weight
     top_naming = _item_clauses(query, hits[0].passage.text, idf)[0]
+    candidates = []
     for choice, hit in enumerate(hits[:FIGURE_RUNNERS_UP + 1]):
         if hit.score < hits[0].score - FIGURE_RUNNER_UP_MARGIN:
             break
         if choice and _item_clauses(query, hit.passage.text, idf)[0] < top_naming:
             continue  # a runner-up must name the asked item at least as well as the top passage
-        missing = missing_figure(query, hit.passage.text, idf)
-        if not missing:
-            return Verdict(False, None, evidence, choice)
-        first_missing = first_missing or missing
+        candidates.append(choice)
+    # A value first (外资目标 → 2.5亿美元, not 增长超20%); an item no passage gives a value for, by its growth.
+    for growth in (False, True):
+        for choice in candidates:
+            missing = missing_figure(query, hits[choice].passage.text, idf, growth)
+            if not missing:
+                return Verdict(False, None, evidence, choice)
+            first_missing = first_missing or missing
     return Verdict(True, f"no_figure:{first_missing}", evidence)
 
 
@@ -265,12 +270,15 @@ def _item_clauses(query: Query, text: str, idf) -> tuple[float, list[tuple[float
     """How well each clause of `text` names the question's item (telling words it contains), and the best."""
     wanted = {w: idf(w) or 0.5 for w in query.steering_words() if len(w) >= 2}
     clauses = [c for s in split_sentences(text) for c in split_clauses(s.text)]
-    scored = [(sum(v for w, v in wanted.items() if w in c.text), QUOTED_NAME_RE.sub("", c.text)) for c in clauses]
+    # Question words are lower-cased (gdp): so is the clause they are looked for in.
+    scored = [(sum(v for w, v in wanted.items() if w in c.text.lower()), QUOTED_NAME_RE.sub("", c.text))
+              for c in clauses]
     return max((score for score, _ in scored), default=0.0), scored, wanted
 
 
-def missing_figure(query: Query, text: str, idf) -> str | None:
-    """For a how-many question: the asked item when the clause of `text` that names it states no figure.
+def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | None:
+    """For a how-many question: the asked item when the clause of `text` that names it states no figure
+    (`growth`: its growth rate counts — when no passage gives the item's value).
 
     The clause that shares the most telling words with the question is the one about the asked item;
     a figure elsewhere in the sentence counts something else (「239个政府投资项目」 is not 老旧小区)."""
@@ -287,10 +295,10 @@ def missing_figure(query: Query, text: str, idf) -> str | None:
     lowered = query.text.lower()
     percent, share = PERCENT_ASK_RE.search(lowered), SHARE_ASK_RE.search(lowered)
 
-    def states_figure(clause: str) -> bool:
+    def states_figure(clause: str, growth: bool = False) -> bool:
         if percent and not (PERCENT_IN_TEXT_RE.search(clause) and (not share or SHARE_IN_TEXT_RE.search(clause))):
             return False
-        clause = value_figures(query.text, clause)
+        clause = value_figures(query.text, clause, growth)
         for number in known:
             clause = clause.replace(number, "")
         # The report may put the unit before the figure (游客总人次突破2400万).
@@ -309,6 +317,8 @@ def missing_figure(query: Query, text: str, idf) -> str | None:
 
     if any(states_figure(c) for i, (_, c) in enumerate(scored) if related(i)):
         return None
+    if growth and any(states_figure(c, growth=True) for score, c in scored if score == best):
+        return None  # an item the report sets only by its growth (地区生产总值增长5%以上) is answered by it
     counted = counted_item(query.text)
     if counted and any(_names(counted, c) and states_figure(c) for _, c in scored):
         return None  # 「…光福九年一贯制学校…,新增学位7530个」: the clause of the counted item states it

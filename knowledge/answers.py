@@ -99,7 +99,8 @@ def choose_sentence(passage: Passage, query: Query, idf) -> Sentence:
     def relevance(sentence) -> tuple[float, bool]:
         has_figure = bool(NUMBER_RE.search(sentence.text))
         weight = FIGURE_PREFERENCE if has_figure and query.asks_quantity else 1.0
-        return sum(v for w, v in wanted.items() if w in sentence.text) * weight, has_figure
+        said = sentence.text.lower()  # question words are lower-cased (gdp)
+        return sum(v for w, v in wanted.items() if w in said) * weight, has_figure
 
     return max(sentences, key=relevance)
 

@@ -10,7 +10,8 @@ from .clauses import split_clauses
 from .figures_en import MAGNITUDES, UNITS_EN, Figure, parse_figures
 from .leads import Lead
 from .normalize import SynonymTable, default_synonym_paths
-from .question_types import QUANTITY, WHEN, YESNO
+from .question_types import QUANTITY, WHEN, WHICH, YESNO
+from .romanize import names_en
 
 # Units whose English word says less than the glossary's noun (500名 人才 → "500 talents" rather than "people").
 NOUN_OVER_UNIT = ("名", "位", "辆")
@@ -106,4 +107,7 @@ def compose_en(lead: Lead, kind: str, year: int | None, wants_year: bool, part: 
     else:
         opener = ""
     detail = facts or gloss(lead.clause)
+    names = ", ".join(names_en(lead.clause)) if kind == WHICH else ""
+    if names:  # a which-answer names its places in pinyin: what a reader of English finds on signs and maps
+        detail = f"{detail}: {names}" if detail else names
     return f"{opener}{source}" + (f" ({detail})." if detail else ".")

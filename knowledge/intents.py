@@ -43,11 +43,14 @@ def request_kind(text: str) -> str | None:
 
 
 def _mashed(word: str) -> bool:
-    """A Latin 'word' nobody writes: no vowel in five letters, a run of one key, or a keyboard row."""
+    """A Latin 'word' nobody writes: no vowel in five letters, a run of one key, one vowel among piled-up
+    consonants, or a keyboard row."""
     if len(word) >= 5 and not VOWELS & set(word):
         return True
     if re.search(r"(.)\1{3,}", word):
         return True
+    if len(word) >= 5 and len(re.findall(r"[aeiouy]+", word)) == 1 and re.search(r"[^aeiouy]{4}", word):
+        return True  # asdkjh: one vowel and a run of four consonants (strengths is not asked)
     return len(word) >= 4 and any(word[i:i + 4] in row for row in KEY_ROWS for i in range(len(word) - 3))
 
 

@@ -261,10 +261,13 @@ def _names(item: str, clause: str) -> bool:
     return item in clause or (len(item) >= 3 and item[-2:] in clause)
 
 
-def value_figures(question: str, clause: str) -> str:
+def value_figures(question: str, clause: str, growth: bool = False) -> str:
     """The clause without the shares and growth rates it states when the question asks a value, not a share or a
-    rate: those answer another question."""
-    return clause if RATIO_ASK_RE.search(question.lower()) else GROWTH_FIGURE_RE.sub("", SHARE_FIGURE_RE.sub("", clause))
+    rate: those answer another question (`growth`: keep growth rates, for an item set only by its growth)."""
+    if RATIO_ASK_RE.search(question.lower()):
+        return clause
+    clause = SHARE_FIGURE_RE.sub("", clause)
+    return clause if growth else GROWTH_FIGURE_RE.sub("", clause)
 
 
 def named_after_what(text: str) -> str | None:

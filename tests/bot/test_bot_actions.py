@@ -258,6 +258,22 @@ def test_a_report_question_nlu_took_for_vague_is_answered(kb, app_db):
     assert slots_set(events)["outcome"] == "answered"
 
 
+def test_a_question_nlu_took_for_vague_gets_the_knowledge_layers_own_verdict(kb, app_db):
+    # 最低工资 is an individual entitlement no report states: say so, not "which topic?"
+    messages, events = run(ActionClarify(knowledge_base=kb), tracker_for("最低工资多少？", intent="ask_vague"))
+    assert "个人待遇" in messages[0]["text"] and not messages[0].get("custom")
+    assert slots_set(events)["outcome"] == "abstained"
+    messages, events = run(ActionClarify(knowledge_base=kb), tracker_for("asdkjh", intent="ask_vague"))
+    assert len(messages) == 1 and slots_set(events)["outcome"] == "clarified"
+
+
+def test_a_few_character_question_leans_on_the_previous_one(kb, app_db):
+    previous = {"last_question": "积水区域的雨水管网今年改造哪些地方？"}
+    for action, intent in ((ActionAnswerReport, "nlu_fallback"), (ActionClarify, "ask_vague")):
+        messages, _ = run(action(knowledge_base=kb), tracker_for("一共几处？", intent=intent, slots=previous))
+        assert "8处" in messages[0]["text"], (action, messages)
+
+
 def test_handoff_records_question_masked_transcript_and_cited_passages(kb, app_db):
     _, answer_events = run(ActionAnswerReport(knowledge_base=kb), tracker_for("失能老人家庭养老床位建多少张"))
     citation = slots_set(answer_events)["last_citation"]

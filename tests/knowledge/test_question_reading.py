@@ -73,3 +73,19 @@ def test_names_asked_for_must_be_in_the_stretch_about_the_item(kb):
     assert kb.answer("240小时免签对哪些国家的人适用").abstained
     answer = kb.answer("今年要修复哪些文物")
     assert not answer.abstained and "紫金庵罗汉塑像" in answer.text
+
+
+def test_an_item_set_only_by_its_growth_is_answered_by_it(kb):
+    answer = kb.answer("今年GDP的目标定的多少？")
+    assert not answer.abstained and "5%以上" in answer.text
+    answer = kb.answer("实际使用外资的目标是多少")  # a value is given: the growth rate answers another question
+    assert "2.5亿美元" in answer.text
+
+
+def test_an_english_which_answer_names_its_places_in_pinyin(kb):
+    from knowledge.romanize import names_en
+
+    assert names_en("建成通车胜浦大桥、高垫大桥、甪胜路") == ["Shengpu Bridge", "Gaodian Bridge", "Lusheng Road"]
+    assert names_en("新增学位7530个") == []
+    answer = kb.answer("Which bridges will open to traffic this year?")
+    assert not answer.abstained and "Shengpu Bridge" in answer.text and "胜浦大桥" in answer.text
