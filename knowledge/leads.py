@@ -80,8 +80,8 @@ class _Matcher:
         self.kind = kind
         self.counted = counted_item(question) if kind == QUANTITY else None
 
-    def score(self, text: str) -> tuple[float, int, bool, float]:
-        """(match, shared question characters, states a figure, own-word match): compared in that order."""
+    def score(self, text: str) -> tuple[float, int, float, bool]:
+        """(own-word match, shared question characters, match with the context, states a figure): in that order."""
         norm = fold_width(text).lower()  # the question was folded the same way (PM2.5 → pm2.5, Ⅱ → ii)
         figures = parse_figures(norm) if self.kind == QUANTITY else []
         mine = sum(v * (COUNTED_PREFERENCE if _counted(norm, w, figures) else 1.0)
@@ -91,9 +91,10 @@ class _Matcher:
         weight = FIGURE_PREFERENCE if self.kind == QUANTITY and has_figure else 1.0
         if self.kind == WHEN and TIME_RE.search(norm):
             weight = FIGURE_PREFERENCE
-        # Ties between equally matched clauses go to the one sharing more of the question's characters
-        # (「公车站点今年新增几个」: 公交 is in two clauses, 站点 and 新增 in one), then to a concrete figure.
-        return (mine + CONTEXT_WEIGHT * theirs) * weight, sum(b in norm for b in self.bigrams), has_figure, mine
+        # Ties between clauses the question's own words match equally go to the one sharing more of its characters
+        # (「公车站点今年新增几个」: 公交 is in two clauses, 站点 and 新增 in one; 「区重点新开工项目呢」 after a
+        # question on 市重点 ones: 区重 is the follow-up's own), then to the context's words, then to a figure.
+        return mine * weight, sum(b in norm for b in self.bigrams), (mine + CONTEXT_WEIGHT * theirs) * weight, has_figure
 
 
 def _occurs(word: str, text: str) -> bool:
@@ -126,16 +127,16 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
     matcher = _Matcher(own, context, idf, kind, fold_width(question).lower())
     scores = [matcher.score(sentence.text[clauses[a].start - sentence.start:clauses[b].end - sentence.start])
               for a, b in units]
-    best = max(range(len(units)), key=lambda i: scores[i][:3])
+    best = max(range(len(units)), key=lambda i: scores[i][:4])
     best = _counting_unit(best, units, clauses, scores, matcher.counted)
-    if scores[best][0] <= 0:
+    if scores[best][2] <= 0:
         return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
     start, end = _run(best, units, scores, groups)
     group = groups[start]
     head, tail = groups.index(group), len(groups) - 1 - groups[::-1].index(group)
     if kind == WHICH or (tail > head and not _stands_alone(clauses[end].text)):
         # which → every named item; a bare noun item → the list it belongs to, or in a long list the matched stretch
-        matched = [u for i, u in enumerate(units) if scores[i][0] > 0 and groups[u[0]] == group]
+        matched = [u for i, u in enumerate(units) if scores[i][2] > 0 and groups[u[0]] == group]
         long_list = clauses[tail].end - clauses[head].start > LIST_MAX_CHARS
         start, end = (matched[0][0], matched[-1][1]) if long_list and kind != WHICH else (head, tail)
     borrowed = ""
@@ -167,7 +168,7 @@ def _counting_unit(best: int, units: list[tuple[int, int]], clauses: list[Senten
         return best
     # 「深化浙大…创新中心合作共建,重点建设…等4个创新中心」: naming the item is not counting it.
     counting = [i for i in range(len(units)) if counts(i)]
-    return max(counting, key=lambda i: scores[i][:3]) if counting else best
+    return max(counting, key=lambda i: scores[i][:4]) if counting else best
 
 
 def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: list[int]) -> tuple[int, int]:
@@ -176,7 +177,7 @@ def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: l
     group = groups[units[best][0]]
 
     def same(i: int) -> bool:
-        return 0 <= i < len(units) and scores[i][:3] == scores[best][:3] and groups[units[i][0]] == group
+        return 0 <= i < len(units) and scores[i][:4] == scores[best][:4] and groups[units[i][0]] == group
 
     while same(first - 1):
         first -= 1

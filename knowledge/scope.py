@@ -121,18 +121,19 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     if ask:
         idf = kb.retriever.lexical.idf
         groups.append([w for w in words(asking[ask.end():]) if len(w) >= 2 and idf(w) > 0 and w not in MEASURE_NOUNS])
+    # The event of a when-question is looked for in the item's own stretch: 「研究吴中大道快速化改造方案」 does not
+    # say 开工 because another clause of its sentence says 完善 or 启动 (the object of a yes-no question may be
+    # named across clauses: the whole sentence).
+    stretch = "，".join(item_stretches(sentence, query, kb.retriever.lexical.weight))
     for number, wanted in enumerate(groups):
-        # The event of a when-question is looked for in the item's own stretch: 「研究吴中大道快速化改造方案」 does not
-        # say 开工 because another clause of its sentence says 完善 or 启动.
-        said = "，".join(item_stretches(sentence, query, kb.retriever.lexical.weight)) if ask and number == len(groups) - 1 \
-            else sentence
+        said = stretch if ask and number == len(groups) - 1 else sentence
         if not wanted or any(w in said for w in wanted):
             continue
         rest = said  # the stretch once the question's other words are taken out: 通苏嘉甬 must not cover 通车
         for word in sorted(query.content_words(), key=len, reverse=True):
             rest = rest if any(word in w for w in wanted) else rest.replace(word, "□")
         if not any(all(_covers(part, rest) for part in _parts(w)) for w in wanted):
-            return f"{NO_TIME}{wanted[0]}" if said is not sentence else wanted[0]
+            return f"{NO_TIME}{wanted[0]}" if ask and number == len(groups) - 1 else wanted[0]
     return None
 
 

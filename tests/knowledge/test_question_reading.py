@@ -89,3 +89,8 @@ def test_an_english_which_answer_names_its_places_in_pinyin(kb):
     assert names_en("新增学位7530个") == []
     answer = kb.answer("Which bridges will open to traffic this year?")
     assert not answer.abstained and "Shengpu Bridge" in answer.text and "胜浦大桥" in answer.text
+
+
+def test_a_follow_ups_own_characters_pick_its_clause_before_the_context(kb):
+    answer = kb.answer("区重点的新开工项目呢？", context="市重点新开工项目什么时候全部开工？")
+    assert not answer.abstained and "九月底前" in answer.text and "上半年" not in answer.text
