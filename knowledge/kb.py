@@ -1,10 +1,14 @@
 """KnowledgeBase: build, open, search and answer — the one object the rest of the project uses."""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
 import os
+import threading
 import time
+from collections import OrderedDict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +27,16 @@ from .sources import SOURCES_DIR, Source, load_sources
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 FORMAT = 1
+
+
+# Distinct recent questions remembered per knowledge base (an answer is a few kB).
+ANSWER_CACHE_SIZE = 2048
+
+
+def _copy(answer: Answer) -> Answer:
+    """An answer the caller may change without touching the remembered one."""
+    citation = copy.copy(answer.citation) if answer.citation is not None else None
+    return dataclasses.replace(answer, citation=citation, hits=list(answer.hits))
 
 
 def default_path() -> Path:
@@ -63,6 +77,8 @@ class KnowledgeBase:
         self.retriever = Retriever(passages, lexical or LexicalIndex([lexical_text(p) for p in passages]), dense,
                                    self.tie_order, clause_lexical)
         self._parts = DocumentParts(self) if len(self.documents) > 1 else None
+        self._answers: OrderedDict[tuple, Answer] = OrderedDict()
+        self._answers_lock = threading.Lock()
 
     # -- building ---------------------------------------------------------------------------------
     @classmethod
@@ -144,7 +160,29 @@ class KnowledgeBase:
     def answer(self, query: str, context: str | None = None, mode: str = "hybrid", k: int = 5) -> Answer:
         """An extractive, cited answer — or an abstention saying the report does not answer (`hits`: the k best).
 
-        With several documents, each answers as if alone and the best evidence wins (knowledge.multidoc)."""
+        With several documents, each answers as if alone and the best evidence wins (knowledge.multidoc).
+        Residents ask the same questions again and again: a recent answer is remembered (per version and
+        operators' synonym file), and every caller gets its own copy."""
+        key = (query, context, mode, k, getattr(self.analyzer, "operator_synonyms_stamp", None))
+        with self._answers_lock:
+            cached = self._answers.get(key)
+            if cached is not None:
+                self._answers.move_to_end(key)
+        if cached is None:
+            cached = self._answer(query, context, mode, k)
+            with self._answers_lock:
+                self._answers[key] = cached
+                while len(self._answers) > ANSWER_CACHE_SIZE:
+                    self._answers.popitem(last=False)
+        return _copy(cached)
+
+    def clear_cache(self) -> None:
+        """Forget remembered answers and query embeddings (benchmarks measure first-time questions)."""
+        with self._answers_lock:
+            self._answers.clear()
+        self.retriever.clear_cache()
+
+    def _answer(self, query: str, context: str | None, mode: str, k: int) -> Answer:
         if len(self.documents) > 1:
             return answer_across(self, self._parts, query, context, mode, k)
         analyzed, previous, hits, ranking = self._search(query, k, context, mode)

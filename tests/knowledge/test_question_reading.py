@@ -94,3 +94,12 @@ def test_an_english_which_answer_names_its_places_in_pinyin(kb):
 def test_a_follow_ups_own_characters_pick_its_clause_before_the_context(kb):
     answer = kb.answer("区重点的新开工项目呢？", context="市重点新开工项目什么时候全部开工？")
     assert not answer.abstained and "九月底前" in answer.text and "上半年" not in answer.text
+
+
+def test_a_repeated_question_is_answered_from_memory_as_its_own_copy(kb):
+    first = kb.answer("今年新增多少学位？")
+    first.text, first.hits[:] = "changed by a caller", []
+    again = kb.answer("今年新增多少学位？")
+    assert "7530个" in again.text and again.hits and again.citation.passage.id == first.citation.passage.id
+    kb.clear_cache()
+    assert "7530个" in kb.answer("今年新增多少学位？").text
