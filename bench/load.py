@@ -4,7 +4,8 @@ answer came, a new conversation every 6 turns, for T seconds; prints turns/s, p5
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --clients 1 16 32 --seconds 60
     .venv/bin/python bench/load.py --rasa-url http://127.0.0.1:5005 --clients 16 --floor   # bare Rasa 「你好」
 
-Questions are the held-out style of tests/data/blind/round2/questions.jsonl, through `/api/chat` (the web app,
+Half the questions are first-seen (each asked once: the project's other question files), half the popular
+held-out ones of tests/data/blind/round2/questions.jsonl asked again, through `/api/chat` (the web app,
 its relay, Rasa, the action server, the knowledge base). `--floor` posts 「你好」 straight to Rasa's REST
 channel: the cost of a Rasa turn with no knowledge lookup, the floor of any chat turn. A turn answered in
 reduced mode counts as an error. The web app's rate limits must be raised by setting for this, e.g.
@@ -25,7 +26,12 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONS = REPO / "tests" / "data" / "blind" / "round2" / "questions.jsonl"
+# First-seen questions come from every other question file the project has read (never the current blind round):
+# each is asked once per server lifetime, so the knowledge layer's memory of answers cannot serve it.
+FRESH_QUESTIONS = [REPO / "tests" / "data" / name for name in (
+    "dev.jsonl", "check.jsonl", *(f"blind/round{n}/questions.jsonl" for n in (1, 3, 4, 5)))]
 TURNS_PER_CONVERSATION = 6
+FIRST_SEEN_SHARE = 0.5
 
 
 @dataclass
@@ -69,7 +75,26 @@ def one_turn(session: requests.Session, args: argparse.Namespace, sender: str, q
     return None if body.get("mode") == "normal" and body.get("messages") else f"mode {body.get('mode')}"
 
 
-def client(index: int, args: argparse.Namespace, questions: list[str], stop_at: float, tally: Tally) -> None:
+class Questions:
+    """Half first-seen (each fresh question handed out once), half the popular held-out ones asked again."""
+
+    def __init__(self, popular: list[str], fresh: list[str]) -> None:
+        self.popular, self.fresh = popular, list(dict.fromkeys(q for q in fresh if q not in set(popular)))
+        random.Random(0).shuffle(self.fresh)
+        self.lock = threading.Lock()
+        self.fresh_used = 0
+
+    def next(self, rng: random.Random) -> str:
+        """The next question a client asks."""
+        if rng.random() < FIRST_SEEN_SHARE:
+            with self.lock:
+                if self.fresh_used < len(self.fresh):
+                    self.fresh_used += 1
+                    return self.fresh[self.fresh_used - 1]
+        return rng.choice(self.popular)
+
+
+def client(index: int, args: argparse.Namespace, questions: Questions, stop_at: float, tally: Tally) -> None:
     """One closed-loop client until `stop_at`."""
     rng = random.Random(index)
     session = requests.Session()
@@ -78,12 +103,12 @@ def client(index: int, args: argparse.Namespace, questions: list[str], stop_at: 
         if turn % TURNS_PER_CONVERSATION == 0:
             sender = f"load-{index}-{uuid.uuid4().hex[:10]}"
         started = time.perf_counter()
-        error = one_turn(session, args, sender, rng.choice(questions))
+        error = one_turn(session, args, sender, questions.next(rng))
         tally.add(time.perf_counter() - started, error)
         turn += 1
 
 
-def run(args: argparse.Namespace, clients: int, questions: list[str]) -> dict:
+def run(args: argparse.Namespace, clients: int, questions: Questions) -> dict:
     """One measurement with `clients` clients; its figures."""
     tally = Tally()
     started = time.monotonic()
@@ -110,15 +135,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--floor", action="store_true", help="「你好」 straight to Rasa's REST channel")
     args = parser.parse_args(argv)
-    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line]
+    questions = Questions(_questions(QUESTIONS), [q for path in FRESH_QUESTIONS for q in _questions(path)])
     warm = argparse.Namespace(**{**vars(args), "seconds": 3.0})
-    run(warm, 2, questions)
+    run(warm, 2, Questions(questions.popular, []))
     for clients in args.clients:
+        used = questions.fresh_used
         row = run(args, clients, questions)
+        row["first_seen"] = questions.fresh_used - used
         print(f"{row['what']}: {clients:3d} clients  {row['turns_per_s']:7.2f} turns/s  p50 {row['p50_ms']} ms  "
-              f"p95 {row['p95_ms']} ms  errors {row['errors']} {row['error_kinds'] or ''}", flush=True)
+              f"p95 {row['p95_ms']} ms  errors {row['errors']} {row['error_kinds'] or ''}  "
+              f"first-seen {row['first_seen']}/{row['turns']}", flush=True)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     return 0
+
+
+def _questions(path: Path) -> list[str]:
+    return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 if __name__ == "__main__":
