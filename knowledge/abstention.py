@@ -25,7 +25,7 @@ from .intents import is_unclear, request_kind
 from .lexical import nouns
 from .passages import split_sentences
 from .query import Query
-from .question_types import asks_day, asks_year_of_event
+from .question_types import QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
 from .instances import unnamed_instances
 from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, NO_TIME, RELATED_CLAUSE_SHARE, _names, asking_part, counted_item,  # noqa: F401 (asking_part: API)
                     out_of_scope_word, value_figures)
@@ -48,6 +48,7 @@ QUOTED_NAME_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # 多少辆 is not answered by 「公交线路10条」: a specific measure word asked must be the unit of the figure.
 UNIT_ASK_RE = re.compile(r"(?:多少|几)(人次|亿|万|辆|张|条|家|所|套|户|亩|座|名|台|间|人|艘|架|棵|公里|千米|米)")
 FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万]+[个条家所项座张辆套户亩名位台间处]|[一二两三四五六七八九十]成|"
+                               rf"[二三四五六七八九十百千]+大(?!力|批|幅|量)|"
                                rf"{AMOUNT_WORD_RE.pattern}")
 # A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
 # (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
@@ -258,7 +259,13 @@ def classify(text: str, has_context: bool = False) -> str | None:
     A follow-up with little of its own (那个呢？) is not unclear: the previous question gives it a topic."""
     if is_unclear(text) and not (has_context and re.search(r"[\u3400-\u9fffa-z]", text.lower())):
         return "unclear"
-    return request_kind(text)
+    kind = request_kind(text)
+    if kind == "service":
+        # 「暑假孩子没人管,今年暑托班开多少个?」: a complaint in the story, then a question on the report's plans.
+        last = [c for c in re.split(r"[，,。！!；;]", text) if c.strip()][-1]
+        if last != text and "我" not in last and request_kind(last) is None and question_type(last) in (QUANTITY, WHICH):
+            return None
+    return kind
 
 
 def asks_figure(query: Query) -> bool:

@@ -71,6 +71,11 @@ def check_query(raw: object) -> str:
     return raw.encode("utf-8", "replace").decode("utf-8")
 
 
+# A word the report writes with an optional character in brackets inside it: 电(单)车 (not a note after a word,
+# 服务中心(站), which the report also writes without it).
+BRACKETED_RE = re.compile(r"([\u4e00-\u9fff])[(（]([\u4e00-\u9fff])[)）]([\u4e00-\u9fff])")
+
+
 class QueryAnalyzer:
     """Turns raw questions into `Query` objects using the synonym table and the report's own vocabulary."""
 
@@ -84,6 +89,7 @@ class QueryAnalyzer:
         # The report's words, including the parts of its compounds (停车泊位 → 停车), read through CC-CEDICT.
         parts = {w for w in _jieba().lcut_for_search(self.report) if len(w) >= 2}
         self.glossary = Glossary(self.thesaurus.report_words | parts, self.report)
+        self._bracketed = _bracketed_variants(self.report)
 
     def analyze(self, raw: str) -> Query:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
@@ -99,7 +105,8 @@ class QueryAnalyzer:
         # A gloss of two words or more (place in school → 学位) is as specific as a table entry; one word is a hint.
         for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS), *amounts,
                      *self.thesaurus.expansions(unknown),
-                     *self._typo_fixes(text), *self._pinyin_hits(text)]:
+                     *self._typo_fixes(text), *self._pinyin_hits(text),
+                     *(written for said, written in self._bracketed if said in text)]:
             if term not in found and term not in text:
                 found.append(term)
         query.expansions = found
@@ -153,6 +160,18 @@ class QueryAnalyzer:
             return []
         squashed = re.sub(r"[^a-z]", "", text.lower())
         return [term for name, term in self._pinyin if name in squashed]
+
+
+def _bracketed_variants(report: str) -> list[tuple[str, str]]:
+    """(what a resident writes, what the report writes) for a word with an optional character in brackets:
+    共享电(单)车 is said 电单车 or 电车; the longest first."""
+    pairs = {}
+    for match in BRACKETED_RE.finditer(report):
+        before, inside, after = match.groups()
+        for said in (before + inside + after, before + after):
+            if said not in report:
+                pairs[said] = match.group(0)
+    return sorted(pairs.items(), key=lambda p: -len(p[0]))
 
 
 @lru_cache(maxsize=4096)

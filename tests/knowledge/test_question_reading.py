@@ -103,3 +103,22 @@ def test_a_repeated_question_is_answered_from_memory_as_its_own_copy(kb):
     assert "7530个" in again.text and again.hits and again.citation.passage.id == first.citation.passage.id
     kb.clear_cache()
     assert "7530个" in kb.answer("今年新增多少学位？").text
+
+
+def test_a_word_with_an_optional_bracketed_character_is_matched_either_way(kb):
+    assert "电(单)车" in kb.analyzer.analyze("共享电单车多投几辆").expansions
+    answer = kb.answer("共享电单车今年加多少辆")
+    assert not answer.abstained and "1500辆" in answer.text
+
+
+def test_a_count_in_chinese_numerals_is_a_figure(kb):
+    answer = kb.answer("文旅新IP今年要打造几个")
+    assert not answer.abstained and "十大" in answer.text
+
+
+def test_a_complaint_in_the_story_does_not_hide_the_question_after_it(kb):
+    from knowledge.abstention import classify
+
+    assert classify("放学后孩子没人管,今年暑托班开多少个") is None
+    assert classify("楼道灯坏了没人管,你们管管") == "service"
+    assert kb.answer("碧螺春今年的收购价多少").reason == "price"
