@@ -11,6 +11,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).parent / "data"
 BUILTIN_SYNONYMS = DATA_DIR / "synonyms.tsv"
 DIALECT = DATA_DIR / "dialect.tsv"
+ABBREVIATIONS_EN = DATA_DIR / "abbreviations_en.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +93,23 @@ def to_mandarin(text: str, report: str = "") -> str:
         return text
     pattern = re.compile("|".join(re.escape(w) for w in sorted(pairs, key=len, reverse=True)))
     return pattern.sub(lambda m: pairs[m.group(0)], text)
+
+
+@lru_cache(maxsize=1)
+def _english_abbreviations() -> tuple[re.Pattern, dict[str, str]]:
+    pairs = {}
+    for line in ABBREVIATIONS_EN.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            short, words = line.split("\t", 1)
+            pairs[short.strip().lower()] = words.strip()
+    alternatives = "|".join(re.escape(s) for s in sorted(pairs, key=len, reverse=True))
+    return re.compile(rf"(?<![\w&']){'(?:' + alternatives + ')'}(?![\w&'])", re.IGNORECASE), pairs
+
+
+def expand_abbreviations(text: str) -> str:
+    """English abbreviations → their words (R&D → research and development), so the dictionary can gloss them."""
+    pattern, pairs = _english_abbreviations()
+    return pattern.sub(lambda m: pairs[m.group(0).lower()], text)
 
 
 def normalize_query(text: str) -> str:

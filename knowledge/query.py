@@ -11,7 +11,7 @@ from .cedict import Glossary
 from .figures_en import chinese_amounts
 from .language import detect_language
 from .lexical import USER_DICT, _jieba, specific_words, stopwords, words
-from .normalize import SynonymTable, default_synonym_paths, normalize_query, to_mandarin
+from .normalize import SynonymTable, default_synonym_paths, expand_abbreviations, normalize_query, to_mandarin
 from .thesaurus import Thesaurus
 
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
@@ -94,7 +94,9 @@ class QueryAnalyzer:
     def analyze(self, raw: str) -> Query:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
         text = to_mandarin(normalize_query(check_query(raw)), self.report)
-        query = Query(raw=raw, text=text, language=detect_language(text))
+        language = detect_language(text)
+        text = expand_abbreviations(text) if language == "en" else text
+        query = Query(raw=raw, text=text, language=language)
         masked = self._mask_terms(text)
         found: list[str] = []
         # Words the report lacks are looked up in the thesaurus; the report's own words need no synonym.

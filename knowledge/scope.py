@@ -20,7 +20,7 @@ BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|
 ASKING_CLAUSES = 2
 FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
                            r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
-                           r"\bshare\b|\bproportion\b|\bratio\b")
+                           r"\bshare\b|\bproportion\b|\bratio\b|增速|增幅|几个点|\bgrowth (?:rate|target)\b|\bgrow by\b")
 # The word after 多少 / 几个 is what is counted (新增多少学位 → 学位); a question ending in the ask counts the noun before it.
 COUNT_ASK_RE = re.compile(r"^(?:多少|几[个条家所处张辆套户项亩座名位台间]?)$")
 # Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.

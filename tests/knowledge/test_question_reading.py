@@ -122,3 +122,19 @@ def test_a_complaint_in_the_story_does_not_hide_the_question_after_it(kb):
     assert classify("放学后孩子没人管,今年暑托班开多少个") is None
     assert classify("楼道灯坏了没人管,你们管管") == "service"
     assert kb.answer("碧螺春今年的收购价多少").reason == "price"
+
+
+def test_english_abbreviations_are_read_as_their_words(kb):
+    from knowledge.normalize import expand_abbreviations
+
+    assert expand_abbreviations("R&D spending and EV charging") == \
+        "research and development spending and electric vehicle charging"
+    assert expand_abbreviations("said it again, maintain") == "said it again, maintain"  # whole words only
+    assert "研发" in kb.analyzer.analyze("How much R&D spending?").expansions
+
+
+def test_a_growth_rate_asked_is_answered_by_a_rate_not_a_value(kb):
+    answer = kb.answer("What's the FDI growth target?")
+    assert not answer.abstained and "20%" in answer.text
+    answer = kb.answer("外资今年要涨几个点")
+    assert not answer.abstained and "20%" in answer.text
