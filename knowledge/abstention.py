@@ -7,8 +7,8 @@ Four tests, in order (raw cosine alone does not separate in- from out-of-scope):
    contacts, personal entitlements, other places' plans or the weather (data/unanswerable.tsv);
 2. evidence: some topic word of the question (or a report term it maps to) must occur in the
    paragraph of the passage that would be cited, and English questions need a dense match too;
-3. a how-many question is answered only by a clause that names the asked item WITH a figure:
-   quoting another item's figure is a confidently wrong answer (no_figure:<item>).
+3. a how-many question is answered only by a clause that names the asked item WITH a figure
+   (knowledge.figure_checks): quoting another item's figure is a confidently wrong answer (no_figure:<item>).
 """
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from .passages import split_sentences
 from .query import Query
 from .question_types import QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
 from .instances import unnamed_instances
-from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, NO_TIME, RELATED_CLAUSE_SHARE, _names, asking_part, counted_item,  # noqa: F401 (asking_part: API)
-                    out_of_scope_word, value_figures)
+from .figure_checks import figure_choice
+from .scope import NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
 from .retrieval import Ranking
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -41,23 +41,6 @@ SHORT_QUESTION_WORDS = 4
 QUOTE_MARGIN = 2
 PAIRED_GLOSSES = 2
 PAIRED_MIN_IDF = 5.0  # 签约 + 项目 = 5.3, 风险 + 评估 = 7.7; 发展 + 产业 = 3.0 (the report's commonest words)
-FIGURE_RUNNERS_UP = 2
-FAR_BETTER_NAMING = 1.5
-FIGURE_RUNNER_UP_MARGIN = 0.4  # measured on dev: 0.4 > 0.2
-# Digits inside quotation marks name things (“113”领军人才行动, “1+9”综合改革): they count nothing.
-QUOTED_NAME_RE = re.compile(r"“[^”]*”|\"[^\"]*\"")
-# 多少辆 is not answered by 「公交线路10条」: a specific measure word asked must be the unit of the figure.
-UNIT_ASK_RE = re.compile(r"(?:多少|几)(人次|亿|万|辆|张|条|家|所|套|户|亩|座|名|台|间|人|艘|架|棵|公里|千米|米)")
-FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万]+[个条家所项座张辆套户亩名位台间处]|[一二两三四五六七八九十]成|"
-                               rf"[二三四五六七八九十百千]+大(?!力|批|幅|量)|"
-                               rf"{AMOUNT_WORD_RE.pattern}")
-# A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
-# (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
-PERCENT_ASK_RE = re.compile(r"比例|比重|占比|百分之几|百分比|增速|增幅|增长率|增长(?:多少|几)|涨(?:多少|几)|几个点|"
-                            r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\bgrowth\b|\bgrow by\b")
-SHARE_ASK_RE = re.compile(r"占|比例|比重|\bshare\b|\bproportion\b|\bratio\b")
-PERCENT_IN_TEXT_RE = re.compile(r"%|％|百分之|[一二三四五六七八九十]成")
-SHARE_IN_TEXT_RE = re.compile(r"占|比例|比重|率")
 # A day or month the report states (九月底前, 1月6日): only such a clause answers 「具体哪天」.
 DAY_IN_TEXT_RE = re.compile(r"\d+月|[一二三四五六七八九十]{1,2}月|\d+日")
 
@@ -235,28 +218,10 @@ def small_talk(query: Query, report: str) -> str | None:
 
 
 def figure_verdict(kb, query: Query, hits: list[Hit], evidence: Evidence) -> Verdict:
-    """Answer with the best passage whose clause about the asked item states a figure; a close runner-up may
-    answer instead of the top passage (its item is the one asked), else abstain with no_figure:<item>."""
-    first_missing, idf = None, kb.retriever.lexical.weight
-    top_naming = _item_clauses(query, hits[0].passage.text, idf)[0]
-    candidates = []
-    for choice, hit in enumerate(hits[:FIGURE_RUNNERS_UP + 1]):
-        naming = _item_clauses(query, hit.passage.text, idf)[0] if choice else top_naming
-        if choice and naming < top_naming:
-            continue  # a runner-up must name the asked item at least as well as the top passage
-        # ... and be close in score, unless it names the item far better (研发支出占GDP比重 for R&D as a share of
-        # GDP, after the targets paragraph that GDP → 地区生产总值 ranked first)
-        if hit.score < hits[0].score - FIGURE_RUNNER_UP_MARGIN and naming < FAR_BETTER_NAMING * top_naming:
-            continue
-        candidates.append(choice)
-    # A value first (外资目标 → 2.5亿美元, not 增长超20%); an item no passage gives a value for, by its growth.
-    for growth in (False, True):
-        for choice in candidates:
-            missing = missing_figure(query, hits[choice].passage.text, idf, growth)
-            if not missing:
-                return Verdict(False, None, evidence, choice)
-            first_missing = first_missing or missing
-    return Verdict(True, f"no_figure:{first_missing}", evidence)
+    """Answer with the best passage whose clause about the asked item states a figure (knowledge.figure_checks),
+    else abstain with no_figure:<item>."""
+    choice, missing = figure_choice(kb, query, hits)
+    return Verdict(True, f"no_figure:{missing}", evidence) if choice is None else Verdict(False, None, evidence, choice)
 
 
 def classify(text: str, has_context: bool = False) -> str | None:
@@ -271,72 +236,3 @@ def classify(text: str, has_context: bool = False) -> str | None:
         if last != text and "我" not in last and request_kind(last) is None and question_type(last) in (QUANTITY, WHICH):
             return None
     return kind
-
-
-def asks_figure(query: Query) -> bool:
-    """Whether the question asks how many / how much / what share."""
-    return bool(FIGURE_ASK_RE.search(query.text.lower()))
-
-
-def _item_clauses(query: Query, text: str, idf) -> tuple[float, list[tuple[float, str]], dict[str, float]]:
-    """How well each clause of `text` names the question's item (telling words it contains), and the best."""
-    wanted = {w: idf(w) or 0.5 for w in query.steering_words() if len(w) >= 2}
-    clauses = [c for s in split_sentences(text) for c in split_clauses(s.text)]
-    # Question words are lower-cased (gdp): so is the clause they are looked for in.
-    scored = [(sum(v for w, v in wanted.items() if w in c.text.lower()), QUOTED_NAME_RE.sub("", c.text))
-              for c in clauses]
-    return max((score for score, _ in scored), default=0.0), scored, wanted
-
-
-def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | None:
-    """For a how-many question: the asked item when the clause of `text` that names it states no figure
-    (`growth`: its growth rate counts — when no passage gives the item's value).
-
-    The clause that shares the most telling words with the question is the one about the asked item;
-    a figure elsewhere in the sentence counts something else (「239个政府投资项目」 is not 老旧小区)."""
-    if not asks_figure(query):
-        return None
-    best, scored, wanted = _item_clauses(query, text, idf)
-    if best <= 0:
-        return None  # matched through meaning alone: no clause to judge
-    # The item's figure may sit in a neighbouring clause that also names it (…灵活就业人员参保,新增参保人员8000人).
-    unit = UNIT_ASK_RE.search(query.text)
-    # A number the resident wrote names the item (24小时城市书房) or is what they already know (7530个学位).
-    known = sorted(set(re.findall(r"\d+(?:\.\d+)?", query.text)), key=len, reverse=True)
-
-    lowered = query.text.lower()
-    percent, share = PERCENT_ASK_RE.search(lowered), SHARE_ASK_RE.search(lowered)
-
-    def states_figure(clause: str, growth: bool = False) -> bool:
-        if percent and not (PERCENT_IN_TEXT_RE.search(clause) and (not share or SHARE_IN_TEXT_RE.search(clause))):
-            return False
-        clause = value_figures(query.text, clause, growth)
-        for number in known:
-            clause = clause.replace(number, "")
-        # The report may put the unit before the figure (游客总人次突破2400万).
-        return bool(FIGURE_IN_TEXT_RE.search(clause)) and (unit is None or unit.group(1) in clause)
-
-    # A related clause of another sentence must add a word of the question the item's clause lacks:
-    # 「…;实际使用外资增长超20%;…」 shares only 增长 with 「居民…与经济增长基本同步」 and does not answer 经济增长.
-    sentence_of = [i for i, s in enumerate(split_sentences(text)) for _ in split_clauses(s.text)]
-    tops = [i for i, (score, _) in enumerate(scored) if score == best]
-    top_words = {w for i in tops for w in wanted if w in scored[i][1]}
-
-    def related(i: int) -> bool:
-        return (scored[i][0] >= best * RELATED_CLAUSE_SHARE
-                and (sentence_of[i] in {sentence_of[t] for t in tops}
-                     or any(w in scored[i][1] and w not in top_words for w in wanted)))
-
-    if any(states_figure(c) for i, (_, c) in enumerate(scored) if related(i)):
-        return None
-    if growth and any(states_figure(c, growth=True) for score, c in scored if score == best):
-        return None  # an item the report sets only by its growth (地区生产总值增长5%以上) is answered by it
-    counted = counted_item(query.text)
-    if counted and any(_names(counted, c) and states_figure(c) for _, c in scored):
-        return None  # 「…光福九年一贯制学校…,新增学位7530个」: the clause of the counted item states it
-    if counted and any(_names(counted, c) for _, c in scored):
-        return counted
-    top = [c for score, c in scored if score == best]
-    named = [w for w in sorted(wanted, key=wanted.get, reverse=True) if any(w in c for c in top)]
-    # The item may be named only inside quotation marks (新建一批“24小时城市书房”): still no figure for it.
-    return named[0] if named else counted or max((w for w in wanted if not w.isdigit()), key=wanted.get, default=None)

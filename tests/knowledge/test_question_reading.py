@@ -1,6 +1,6 @@
 """Reading what a question asks: dialect words, counted compounds, compounds the report writes in parts, the event
 of a when-question, the thing a follow-up turns to, names asked for, and figures of another sentence."""
-from knowledge.abstention import missing_figure
+from knowledge.figure_checks import missing_figure
 from knowledge.normalize import _dialect_words, to_mandarin
 from knowledge.question_types import follow_up_topic
 from knowledge.reasons import abstention_text

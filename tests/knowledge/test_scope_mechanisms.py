@@ -2,7 +2,8 @@
 object of a yes-no question, Traditional questions, tasks asked of the assistant."""
 import pytest
 
-from knowledge.abstention import FIGURE_IN_TEXT_RE, classify, missing_figure
+from knowledge.abstention import classify
+from knowledge.figure_checks import FIGURE_IN_TEXT_RE, missing_figure
 from knowledge.normalize import normalize_query
 from knowledge.reasons import abstention_text
 from knowledge.instances import places_item
