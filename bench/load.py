@@ -78,15 +78,16 @@ def one_turn(session: requests.Session, args: argparse.Namespace, sender: str, q
 class Questions:
     """Half first-seen (each fresh question handed out once), half the popular held-out ones asked again."""
 
-    def __init__(self, popular: list[str], fresh: list[str]) -> None:
+    def __init__(self, popular: list[str], fresh: list[str], share: float = FIRST_SEEN_SHARE) -> None:
         self.popular, self.fresh = popular, list(dict.fromkeys(q for q in fresh if q not in set(popular)))
+        self.share = share
         random.Random(0).shuffle(self.fresh)
         self.lock = threading.Lock()
         self.fresh_used = 0
 
     def next(self, rng: random.Random) -> str:
         """The next question a client asks."""
-        if rng.random() < FIRST_SEEN_SHARE:
+        if rng.random() < self.share:
             with self.lock:
                 if self.fresh_used < len(self.fresh):
                     self.fresh_used += 1
@@ -134,8 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 16, 32])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--floor", action="store_true", help="「你好」 straight to Rasa's REST channel")
+    parser.add_argument("--first-seen", type=float, default=FIRST_SEEN_SHARE, help="share of first-seen questions")
     args = parser.parse_args(argv)
-    questions = Questions(_questions(QUESTIONS), [q for path in FRESH_QUESTIONS for q in _questions(path)])
+    questions = Questions(_questions(QUESTIONS), [q for path in FRESH_QUESTIONS for q in _questions(path)],
+                          args.first_seen)
     warm = argparse.Namespace(**{**vars(args), "seconds": 3.0})
     run(warm, 2, Questions(questions.popular, []))
     for clients in args.clients:

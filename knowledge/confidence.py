@@ -38,7 +38,8 @@ def features(kb, query, hits, paragraph: str, dense: float, choice: int = 0) -> 
     words = query.expansions if query.language == "en" else query.content_words()
     wanted = {w: idf(w) or UNKNOWN_IDF for w in words if len(w) >= 2}
     total = sum(wanted.values())
-    coverage = sum(v for w, v in wanted.items() if w in paragraph) / total if total else 0.0
+    said = paragraph.lower()  # question words are lower-cased (gdp)
+    coverage = sum(v for w, v in wanted.items() if w in said) / total if total else 0.0
     others = [h.score for i, h in enumerate(hits) if i != choice]
     margin = hits[choice].score - max(others) if others else 1.0
     return Features(coverage, margin, dense)

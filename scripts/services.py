@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts import datastores  # noqa: E402
-from scripts.settings import (PY, QUIET_ENV, RASA_MODEL, RASA_PY, REPO, ServiceSettings,  # noqa: E402,F401
+from scripts.settings import (ONE_MATH_THREAD_ENV, PY, QUIET_ENV, RASA_MODEL, RASA_PY, REPO, ServiceSettings,  # noqa: E402,F401
                               actions_command, rasa_command, services_dir, web_command)
 from scripts.processes import alive, group_alive, http_ok, stop_legacy, supervised_pids  # noqa: E402,F401
 from scripts.supervisor_conf import MARK_ENV, Program, render  # noqa: E402
@@ -102,7 +102,7 @@ def write_config(cfg: ServiceSettings, items: list[tuple[Program, str]]) -> dict
     if cfg.scale:
         datastores.ensure_postgres_cluster(cfg.pg_dir)
     cfg.write_endpoints()
-    env = {**QUIET_ENV, **cfg.process_env(), MARK_ENV: str(services_dir())}
+    env = {**QUIET_ENV, **ONE_MATH_THREAD_ENV, **cfg.process_env(), MARK_ENV: str(services_dir())}
     text = render([p for p, _ in items], run_dir(), log_dir(), REPO, env)
     fd = os.open(conf_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -104,6 +104,9 @@ def test_supervisord_config_rotates_logs_and_keeps_secrets_private(supervised):
         assert "autorestart=true" in section and "stdout_logfile_maxbytes=20MB" in section
         assert "stdout_logfile_backups=5" in section and "killasgroup=true" in section
         assert "127.0.0.1" in section.split("command=")[1].splitlines()[0]
+        # several serving processes share the cores: one math thread each (torch, TensorFlow, BLAS)
+        environment = section.split("environment=")[1].splitlines()[0]
+        assert 'OMP_NUM_THREADS="1"' in environment and 'TF_NUM_INTRAOP_THREADS="1"' in environment
 
 
 def test_the_retention_purge_runs_daily_on_the_stores_the_stack_uses(supervised):
