@@ -94,7 +94,9 @@ def choose_sentence(passage: Passage, query: Query, idf) -> Sentence:
     a question asking for an amount prefers a sentence that states one."""
     sentences = split_sentences(passage.text, passage.span[0])
     # Whole terms, not their character bigrams: 老年人 must not outweigh 失能 + 床位 three times over.
-    wanted = {w: idf(w) or 1.0 for w in _query_words(query)}
+    words = _query_words(query)
+    # One character (比, 多) is said by many words of other sentences (占比): telling words first, if any.
+    wanted = {w: idf(w) or 1.0 for w in [w for w in words if len(w) >= 2] or words}
 
     def relevance(sentence) -> tuple[float, bool]:
         has_figure = bool(NUMBER_RE.search(sentence.text))

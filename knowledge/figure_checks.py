@@ -22,10 +22,11 @@ FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万
                                rf"{AMOUNT_WORD_RE.pattern}")
 # A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
 # (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
-PERCENT_ASK_RE = re.compile(r"比例|比重|占比|百分之几|百分比|增速|增幅|增长率|增长(?:多少|几)|涨(?:多少|几)|几个点|"
+PERCENT_ASK_RE = re.compile(r"比例|比重|占比|百分之几|百分比|增速|增幅|增长率|增长(?:多少|几)|涨(?:多少|几)|几个点|几成|"
                             r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\bgrowth\b|\bgrow by\b")
 SHARE_ASK_RE = re.compile(r"占|比例|比重|\bshare\b|\bproportion\b|\bratio\b")
-PERCENT_IN_TEXT_RE = re.compile(r"%|％|百分之|[一二三四五六七八九十]成")
+# A doubling (翻番, 三倍) states a growth as much as a percentage does.
+PERCENT_IN_TEXT_RE = re.compile(rf"%|％|百分之|[一二三四五六七八九十]成|{AMOUNT_WORD_RE.pattern}")
 SHARE_IN_TEXT_RE = re.compile(r"占|比例|比重|率")
 
 

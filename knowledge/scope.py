@@ -20,7 +20,7 @@ BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|
 ASKING_CLAUSES = 2
 FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
                            r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
-                           r"\bshare\b|\bproportion\b|\bratio\b|增速|增幅|几个点|\bgrowth (?:rate|target)\b|\bgrow by\b")
+                           r"\bshare\b|\bproportion\b|\bratio\b|增速|增幅|几个点|几成|\bgrowth (?:rate|target)\b|\bgrow by\b")
 # The word after 多少 / 几个 is what is counted (新增多少学位 → 学位); a question ending in the ask counts the noun before it.
 COUNT_ASK_RE = re.compile(r"^(?:多少|几[个条家所处张辆套户项亩座名位台间]?)$")
 # Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.
@@ -45,6 +45,7 @@ RELATIVE_YEAR_RE = re.compile("|".join(rf"\b{w}\b" if w.isascii() else w for w i
 ASKS_RE = re.compile(r"多少|几|吗|嘛|如何|怎样|怎么|什么|啥|哪|是否|有没有|会不会|能不能|情况|"
                      r"\b(?:how|what|which|when|will|did|does|do|is|are|was|were)\b")
 STORY_RE = re.compile(r"我|\b(?:i|my|we|our|me)\b")
+COMPARED_WITH_RE = re.compile(r"(?:比|较|同比|相比|跟|和|与)(?:上一年|去年|上年)|\b(?:than|compared (?:with|to)|over) last year\b")
 # A whole larger area asked (苏州全市, 全省): only a paragraph stating that scope answers for it.
 WHOLE_SCOPE_RE = re.compile(r"全(?:市|省|国|球|世界)")
 # 有什么补贴 / 什么样的学校: the noun after 什么 is what the question asks about.
@@ -53,7 +54,7 @@ WHAT_RE = re.compile(r"(?<!是)(?:什么|啥)(?!时)")
 # Measured: a how-many question's story ("we're moving here with two kids") names terms its figure need not say.
 ENGLISH_CHECKED = (YESNO, WHICH, WHEN, OTHER)
 # Nouns that ask what is being done at all (有没有办法, 有没有前途): a general question, with no object to find.
-GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称 称号 称呼 意思 含义".split())
+GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称 称号 称呼 名号 名头 意思 含义".split())
 
 
 def asking_part(text: str) -> str:
@@ -169,6 +170,8 @@ def relative_year_outside(kb, asking: str, passage, paragraph: str) -> str | Non
     for clause in re.split(r"[，,。！!？?；;]|(?<=[a-z])\. |(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", asking.lower()):
         if not ASKS_RE.search(clause) or STORY_RE.search(clause):
             continue
+        # 比去年多几成 / than last year: a comparison with the year before is what a growth rate states
+        clause = COMPARED_WITH_RE.sub("", clause)
         for word in RELATIVE_YEAR_RE.findall(clause):
             asked = year + RELATIVE_YEARS[word] if year else None
             if word not in paragraph and not (asked and str(asked) in paragraph):

@@ -138,3 +138,23 @@ def test_a_growth_rate_asked_is_answered_by_a_rate_not_a_value(kb):
     assert not answer.abstained and "20%" in answer.text
     answer = kb.answer("外资今年要涨几个点")
     assert not answer.abstained and "20%" in answer.text
+
+
+def test_a_comparison_with_last_year_asks_a_growth_rate(kb):
+    answer = kb.answer("实际使用外资今年比去年要多几成")
+    assert not answer.abstained and "20%" in answer.text
+    assert kb.answer("去年外资完成了多少").abstained  # last year's own figure is still not this report's
+
+
+def test_a_doubling_answers_how_much_it_grows(kb):
+    answer = kb.answer("跨境电商进出口总额要涨多少")
+    assert not answer.abstained and "翻番" in answer.text
+
+
+def test_personal_errands_directions_and_recommendations_are_declined(kb):
+    assert kb.answer("帮我查下医保余额").reason == "service"
+    assert kb.answer("Could you book me a table for two?").reason == "service"
+    assert kb.answer("公积金怎么取出来").reason == "procedure"
+    assert kb.answer("How do I get to Mudu from the railway station?").reason == "contact"
+    assert kb.answer("木渎哪家饭店最好吃").abstained
+    assert kb.answer("楼下吵得要命你们管不管").reason == "service"
