@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .abstention import decide
-from .answers import Answer, Hit, abstain, compose
+from .answers import Answer, Hit, abstain, compose, document_year
+from .document_facts import asks_document_date, date_answer, title_passage
 from .documents import Naming, describe, named_documents, tie_order
 from .multidoc import DocumentParts, answer_across
 from .encoders import DEFAULT_MODEL, ENGLISH_MODEL, make_encoder
@@ -77,6 +78,10 @@ class KnowledgeBase:
         self.retriever = Retriever(passages, lexical or LexicalIndex([lexical_text(p) for p in passages]), dense,
                                    self.tie_order, clause_lexical)
         self._parts = DocumentParts(self) if len(self.documents) > 1 else None
+        # Each document's title line, citable for the day it was made (never retrieved: it is not in the indexes).
+        self._titles = {d["id"]: title_passage(d["id"], d.get("title") or d["id"], self._sources[d["id"]])
+                        for d in manifest["documents"]}
+        self._by_id.update({p.id: p for p in self._titles.values() if p is not None})
         self._answers: OrderedDict[tuple, Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
 
@@ -186,6 +191,10 @@ class KnowledgeBase:
         if len(self.documents) > 1:
             return answer_across(self, self._parts, query, context, mode, k)
         analyzed, previous, hits, ranking = self._search(query, k, context, mode)
+        title = self._titles.get(hits[0].passage.document_id) if hits else None
+        if title is not None and asks_document_date(analyzed.text):
+            return date_answer(analyzed.raw, analyzed.language, title, self.version,
+                               document_year(title, self.manifest.get("documents")))
         verdict = decide(self, analyzed, hits, ranking, previous)
         if verdict.abstain:
             return abstain(analyzed, verdict.reason, hits)

@@ -158,3 +158,15 @@ def test_personal_errands_directions_and_recommendations_are_declined(kb):
     assert kb.answer("How do I get to Mudu from the railway station?").reason == "contact"
     assert kb.answer("木渎哪家饭店最好吃").abstained
     assert kb.answer("楼下吵得要命你们管不管").reason == "service"
+
+
+def test_the_day_the_report_was_made_is_quoted_from_its_title_line(kb):
+    from knowledge.document_facts import asks_document_date
+
+    answer = kb.answer("这个报告是哪天作的？")
+    assert not answer.abstained and answer.text.startswith("2025年1月6日")
+    assert answer.citation.quote in kb.paragraph_text(answer.citation.passage)
+    assert kb.passage(answer.citation.passage.id).text == answer.citation.quote  # the citation resolves
+    assert "6 January 2025" in kb.answer("When was this report delivered?").text
+    assert not asks_document_date("报告里说地铁什么时候通")
+    assert all(p.section != "标题" for p in kb.passages)  # never retrieved for other questions
