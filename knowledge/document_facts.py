@@ -2,6 +2,7 @@
 (「(江苏省)苏州市吴中区人民政府工作报告(2025年1月6日)」), which no passage holds (parsing skips the title)."""
 from __future__ import annotations
 
+import calendar
 import re
 
 from .answers import Answer, Citation
@@ -35,14 +36,11 @@ def title_passage(document_id: str, document: str, source: str) -> Passage | Non
 def date_answer(question: str, language: str, passage: Passage, kb_version: str, year: int | None) -> Answer:
     """「报告标题写明：(江苏省)…工作报告(2025年1月6日)」, quoting the title line."""
     date = DATE_IN_TITLE_RE.search(passage.text).group(0)
-    citation = Citation(passage, passage.text, passage.span, kb_version, date,
-                        (passage.span[0] + passage.text.index(date), passage.span[0] + passage.text.index(date) + len(date)),
-                        year)
+    at = passage.span[0] + passage.text.index(date)
+    citation = Citation(passage, passage.text, passage.span, kb_version, date, (at, at + len(date)), year)
     if language == "en":
         y, m, d = (int(n) for n in re.findall(r"\d+", date))
-        months = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December")
-        text = f"{d} {months[m - 1]} {y}: the report's title line says 「{passage.text}」."
+        text = f"{d} {calendar.month_name[m]} {y}: the report's title line says 「{passage.text}」."
     else:
         text = f"{date}。报告标题写明：「{passage.text}」"
     return Answer(question, text, language, citation)

@@ -4,11 +4,12 @@ growth rate, a share only when a share is asked, the unit asked), and which of t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .clauses import split_clauses
 from .passages import split_sentences
 from .query import Query
-from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, RELATED_CLAUSE_SHARE, _names, counted_item, value_figures)
+from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, RELATED_CLAUSE_SHARE, _names, counted_item, value_figures)
 
 FIGURE_RUNNERS_UP = 2
 FAR_BETTER_NAMING = 1.5
@@ -22,8 +23,8 @@ FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万
                                rf"{AMOUNT_WORD_RE.pattern}")
 # A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
 # (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
-PERCENT_ASK_RE = re.compile(r"比例|比重|占比|百分之几|百分比|增速|增幅|增长率|增长(?:多少|几)|涨(?:多少|几)|几个点|几成|"
-                            r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\bgrowth\b|\bgrow by\b")
+PERCENT_ASK_RE = re.compile(rf"比例|比重|占比|百分之几|百分比|增长率|增长(?:多少|几)|涨(?:多少|几)|{RATE_ASK}|"
+                            r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\bgrowth\b")
 SHARE_ASK_RE = re.compile(r"占|比例|比重|\bshare\b|\bproportion\b|\bratio\b")
 # A doubling (翻番, 三倍) states a growth as much as a percentage does.
 PERCENT_IN_TEXT_RE = re.compile(rf"%|％|百分之|[一二三四五六七八九十]成|{AMOUNT_WORD_RE.pattern}")
@@ -55,6 +56,12 @@ def figure_choice(kb, query: Query, hits: list) -> tuple[int | None, str | None]
     return None, first_missing
 
 
+@lru_cache(maxsize=256)
+def sentence_clauses(text: str) -> tuple[tuple[int, str], ...]:
+    """(sentence number, clause) of a passage, once per passage: each hit is judged again for every question."""
+    return tuple((i, c.text) for i, s in enumerate(split_sentences(text)) for c in split_clauses(s.text))
+
+
 def asks_figure(query: Query) -> bool:
     """Whether the question asks how many / how much / what share."""
     return bool(FIGURE_ASK_RE.search(query.text.lower()))
@@ -63,10 +70,9 @@ def asks_figure(query: Query) -> bool:
 def item_clauses(query: Query, text: str, idf) -> tuple[float, list[tuple[float, str]], dict[str, float]]:
     """How well each clause of `text` names the question's item (telling words it contains), and the best."""
     wanted = {w: idf(w) or 0.5 for w in query.steering_words() if len(w) >= 2}
-    clauses = [c for s in split_sentences(text) for c in split_clauses(s.text)]
     # Question words are lower-cased (gdp): so is the clause they are looked for in.
-    scored = [(sum(v for w, v in wanted.items() if w in c.text.lower()), QUOTED_NAME_RE.sub("", c.text))
-              for c in clauses]
+    scored = [(sum(v for w, v in wanted.items() if w in clause.lower()), QUOTED_NAME_RE.sub("", clause))
+              for _, clause in sentence_clauses(text)]
     return max((score for score, _ in scored), default=0.0), scored, wanted
 
 
@@ -100,7 +106,7 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
 
     # A related clause of another sentence must add a word of the question the item's clause lacks:
     # 「…;实际使用外资增长超20%;…」 shares only 增长 with 「居民…与经济增长基本同步」 and does not answer 经济增长.
-    sentence_of = [i for i, s in enumerate(split_sentences(text)) for _ in split_clauses(s.text)]
+    sentence_of = [sentence for sentence, _ in sentence_clauses(text)]
     tops = [i for i, (score, _) in enumerate(scored) if score == best]
     top_words = {w for i in tops for w in wanted if w in scored[i][1]}
 

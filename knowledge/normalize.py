@@ -76,34 +76,43 @@ def default_synonym_paths() -> list[Path]:
     return [BUILTIN_SYNONYMS, Path(extra)]
 
 
+def _pairs(path: Path) -> dict[str, str]:
+    """`word<TAB>replacement` lines of a data file (# starts a comment line)."""
+    pairs = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            word, replacement = line.split("\t", 1)
+            pairs[word.strip()] = replacement.strip()
+    return pairs
+
+
+def _alternatives(words) -> str:
+    """A regex alternation trying the longest word first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _dialect_words() -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for line in DIALECT.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            word, mandarin = line.split("\t", 1)
-            pairs.append((word.strip(), mandarin.strip()))
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+    return tuple(sorted(_pairs(DIALECT).items(), key=lambda p: -len(p[0])))
+
+
+@lru_cache(maxsize=4)
+def _dialect_rewrite(report: str) -> tuple[re.Pattern | None, dict[str, str]]:
+    # Built once per report: the words it uses itself are left out.
+    pairs = {word: mandarin for word, mandarin in _dialect_words() if word not in report}
+    return (re.compile(_alternatives(pairs)) if pairs else None), pairs
 
 
 def to_mandarin(text: str, report: str = "") -> str:
     """Dialect function words → Mandarin (啥辰光 → 什么时候, 阿有 → 有没有); a word the report uses stays."""
-    pairs = {word: mandarin for word, mandarin in _dialect_words() if word in text and word not in report}
-    if not pairs:
-        return text
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(pairs, key=len, reverse=True)))
-    return pattern.sub(lambda m: pairs[m.group(0)], text)
+    pattern, pairs = _dialect_rewrite(report)
+    return pattern.sub(lambda m: pairs[m.group(0)], text) if pattern else text
 
 
 @lru_cache(maxsize=1)
 def _english_abbreviations() -> tuple[re.Pattern, dict[str, str]]:
-    pairs = {}
-    for line in ABBREVIATIONS_EN.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            short, words = line.split("\t", 1)
-            pairs[short.strip().lower()] = words.strip()
-    alternatives = "|".join(re.escape(s) for s in sorted(pairs, key=len, reverse=True))
-    return re.compile(rf"(?<![\w&']){'(?:' + alternatives + ')'}(?![\w&'])", re.IGNORECASE), pairs
+    pairs = {short.lower(): words for short, words in _pairs(ABBREVIATIONS_EN).items()}
+    return re.compile(rf"(?<![\w&'])(?:{_alternatives(pairs)})(?![\w&'])", re.IGNORECASE), pairs
 
 
 def expand_abbreviations(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .leads import VERBS_LONGEST_FIRST
 from .lexical import _tagger
 
 # Generic heads of Chinese place and institution names, longest first where one ends another (大桥 before 桥).
@@ -19,7 +20,8 @@ HEADS_EN = {
 HEADS_LONGEST_FIRST = sorted(HEADS_EN, key=len, reverse=True)
 PROPER_FLAGS = frozenset({"ns", "nt", "nz", "nr"})
 ITEM_SPLIT_RE = re.compile(r"[、,，;；。]|等")
-LEADING_VERBS_RE = re.compile(r"^(?:加快|推进|推动|建成|通车|建设|新建|启动|完成|实现|支持|打造|开工|修复|提升|做好|开展|举办)+")
+# The verbs a work report opens a list with (knowledge.leads): 建成通车胜浦大桥 names 胜浦大桥.
+LEADING_VERBS_RE = re.compile(rf"^(?:{'|'.join(map(re.escape, VERBS_LONGEST_FIRST))})+")
 
 
 def names_en(clause: str) -> list[str]:

@@ -18,9 +18,11 @@ NOT_THING_TAGS = frozenset("vmqrcdpuxey")
 # 「各多少」「分别是多少」: a figure for each of several listed things is asked.
 BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|分别(?:是|有|为)?(?:多少|几)")
 ASKING_CLAUSES = 2
+# A rate asked (增速, 几个点, 几成, growth target): a figure question that only a rate or a doubling answers.
+RATE_ASK = r"增速|增幅|几个点|几成|\bgrowth (?:rate|target)\b|\bgrow by\b"
 FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
                            r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
-                           r"\bshare\b|\bproportion\b|\bratio\b|增速|增幅|几个点|几成|\bgrowth (?:rate|target)\b|\bgrow by\b")
+                           rf"\bshare\b|\bproportion\b|\bratio\b|{RATE_ASK}")
 # The word after 多少 / 几个 is what is counted (新增多少学位 → 学位); a question ending in the ask counts the noun before it.
 COUNT_ASK_RE = re.compile(r"^(?:多少|几[个条家所处张辆套户项亩座名位台间]?)$")
 # Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.
@@ -125,7 +127,7 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     # The event of a when-question is looked for in the item's own stretch: 「研究吴中大道快速化改造方案」 does not
     # say 开工 because another clause of its sentence says 完善 or 启动 (the object of a yes-no question may be
     # named across clauses: the whole sentence).
-    stretch = "，".join(item_stretches(sentence, query, kb.retriever.lexical.weight))
+    stretch = "，".join(item_stretches(sentence, query, kb.retriever.lexical.weight)) if ask else sentence
     for number, wanted in enumerate(groups):
         said = stretch if ask and number == len(groups) - 1 else sentence
         if not wanted or any(w in said for w in wanted):
