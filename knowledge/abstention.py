@@ -22,13 +22,13 @@ from .answers import Hit
 from .clauses import split_clauses
 from .confidence import confident, evidence_features
 from .intents import is_unclear, request_kind
-from .lexical import nouns
+from .lexical import common_verbs, nouns
 from .passages import split_sentences
 from .query import Query
 from .question_types import QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
 from .instances import unnamed_instances
 from .figure_checks import figure_choice
-from .scope import NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
+from .scope import GENERAL_NOUNS, NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
 from .retrieval import Ranking
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -161,7 +161,7 @@ def unknown_topic(kb, query: Query, evidence: Evidence) -> str | None:
     explained = "".join(query.expansions)
     phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]
     unknown = []
-    found = nouns(query.text)
+    found = [n for n in nouns(query.text) if n not in GENERAL_NOUNS]  # 叫啥名堂 asks what the topic is called
     for noun in found:
         bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
         if not (any(b in kb.analyzer.report for b in bigrams) or set(noun) & set(explained)
@@ -187,8 +187,9 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
         aspect = "schedule"  # 具体哪几天: a clause without a day must not be quoted for one
     if aspect:
         return Verdict(True, aspect, evidence)
-    if not evidence.matched:
-        return Verdict(True, "no_match", evidence)
+    if not evidence.matched or (query.language == "zh" and context is None
+                                and set(evidence.matched) <= common_verbs(query.text, kb.retriever.lexical.idf)):
+        return Verdict(True, "no_match", evidence)  # 要建成什么样的政府: 建成 alone names no topic
     unknown = unknown_topic(kb, query, evidence)
     if unknown:
         return Verdict(True, f"no_match:{unknown}", evidence)

@@ -125,7 +125,8 @@ def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query
     """Lead with the clause that answers, shaped by the kind of question; the sentence is the citation's quote."""
     sentence = choose_sentence(passage, query, idf)
     kind = reply_type(query.text, context.text if context is not None else None)
-    lead = choose_lead(sentence, _query_words(query), _query_words(context), idf, kind, query.text)
+    lead = choose_lead(sentence, _query_words(query), _query_words(context), idf, kind, query.text,
+                       context.text if context is not None else "")
     year = document_year(passage, documents)
     citation = Citation(passage, sentence.text, (sentence.start, sentence.end), kb_version, lead.clause, lead.span, year)
     leans = context is not None and question_type(query.text) == OTHER  # 「龙翔路呢？」 asks what its context asked

@@ -73,15 +73,18 @@ def _verb_prefix(text: str) -> str:
 class _Matcher:
     """Scores a clause run against the question: own words, then the context's, counted nouns for 多少."""
 
-    def __init__(self, own: list[str], context: list[str], idf, kind: str, question: str) -> None:
+    def __init__(self, own: list[str], context: list[str], idf, kind: str, question: str,
+                 previous: str = "") -> None:
         self.own = {w: idf(w) or 1.0 for w in own if w}
         self.context = {w: idf(w) or 1.0 for w in context if w and w not in self.own}
-        self.bigrams = {run[i:i + 2] for run in CJK_RUN_RE.findall(question) for i in range(len(run) - 1)}
+        self.bigrams = _bigrams(question)
+        self.previous_bigrams = _bigrams(previous) - self.bigrams
         self.kind = kind
         self.counted = counted_item(question) if kind == QUANTITY else None
 
-    def score(self, text: str) -> tuple[float, int, float, bool]:
-        """(own-word match, shared question characters, match with the context, states a figure): in that order."""
+    def score(self, text: str) -> tuple[float, int, float, bool, int]:
+        """(own-word match, shared question characters, match with the context, states a figure, shared characters
+        of the previous question): in that order."""
         norm = fold_width(text).lower()  # the question was folded the same way (PM2.5 → pm2.5, Ⅱ → ii)
         figures = parse_figures(norm) if self.kind == QUANTITY else []
         mine = sum(v * (COUNTED_PREFERENCE if _counted(norm, w, figures) else 1.0)
@@ -94,7 +97,13 @@ class _Matcher:
         # Ties between clauses the question's own words match equally go to the one sharing more of its characters
         # (「公车站点今年新增几个」: 公交 is in two clauses, 站点 and 新增 in one; 「区重点新开工项目呢」 after a
         # question on 市重点 ones: 区重 is the follow-up's own), then to the context's words, then to a figure.
-        return mine * weight, sum(b in norm for b in self.bigrams), (mine + CONTEXT_WEIGHT * theirs) * weight, has_figure
+        # Last, 「那有几个项目？」 after 「区重点项目总投资多少」: 区重 is the previous question's, not a word of it.
+        return (mine * weight, sum(b in norm for b in self.bigrams), (mine + CONTEXT_WEIGHT * theirs) * weight,
+                has_figure, sum(b in norm for b in self.previous_bigrams))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {run[i:i + 2] for run in CJK_RUN_RE.findall(text) for i in range(len(run) - 1)}
 
 
 def _occurs(word: str, text: str) -> bool:
@@ -116,7 +125,8 @@ def _counted(text: str, word: str, figures) -> bool:
                or (f.end <= at and COMPOUND_AFTER_FIGURE_RE.fullmatch(text, f.end, at)) for f in figures)
 
 
-def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kind: str, question: str = "") -> Lead:
+def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kind: str, question: str = "",
+                previous: str = "") -> Lead:
     """The clause run of `sentence` that best answers: own words first, context words second, figures for 多少."""
     clauses = split_clauses(sentence.text, sentence.start)
     whole = sentence.text.rstrip("。；;，,！!？? ")
@@ -124,10 +134,10 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
         return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
     groups = _groups(clauses, sentence.text, sentence.start)
     units = _units(clauses, groups)
-    matcher = _Matcher(own, context, idf, kind, fold_width(question).lower())
+    matcher = _Matcher(own, context, idf, kind, fold_width(question).lower(), fold_width(previous).lower())
     scores = [matcher.score(sentence.text[clauses[a].start - sentence.start:clauses[b].end - sentence.start])
               for a, b in units]
-    best = max(range(len(units)), key=lambda i: scores[i][:4])
+    best = max(range(len(units)), key=lambda i: scores[i])
     best = _counting_unit(best, units, clauses, scores, matcher.counted)
     if scores[best][2] <= 0:
         return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
@@ -168,7 +178,7 @@ def _counting_unit(best: int, units: list[tuple[int, int]], clauses: list[Senten
         return best
     # 「深化浙大…创新中心合作共建,重点建设…等4个创新中心」: naming the item is not counting it.
     counting = [i for i in range(len(units)) if counts(i)]
-    return max(counting, key=lambda i: scores[i][:4]) if counting else best
+    return max(counting, key=lambda i: scores[i]) if counting else best
 
 
 def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: list[int]) -> tuple[int, int]:

@@ -18,6 +18,8 @@ CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 # jieba's tags for common, place, organisation and other proper nouns (not person names: they misfire on 林木).
 # jieba dictionary frequency above which a non-noun is too common to look up in the thesaurus.
 COMMON_WORD_FREQ = 5000
+# idf over the report's passages of a word found in at most two of them (log(117 / 2) ≈ 4.1): telling.
+TELLING_IDF = 4.0
 NOUN_FLAGS = frozenset({"n", "nz", "ns", "nt", "nl", "ng"})
 
 
@@ -38,7 +40,9 @@ def stopwords() -> frozenset[str]:
 
 
 # A bare count written in characters (一次, 两个, 几张) says how many, never what about: not a topic word.
-BARE_COUNT_RE = re.compile(r"[一二两三四五六七八九十几每半]+[个次张件位条名家所项回遍趟]?")
+# A five-year plan's name (十四五, 十五五) is a topic, not a count.
+PLAN_PERIOD_RE = re.compile(r"十[一二三四五六七八九]五")
+BARE_COUNT_RE = re.compile(rf"(?!{PLAN_PERIOD_RE.pattern}$)[一二两三四五六七八九十几每半]+[个次张件位条名家所项回遍趟]?")
 
 
 def words(text: str) -> list[str]:
@@ -63,13 +67,21 @@ def nouns(text: str) -> list[str]:
             if p.flag in NOUN_FLAGS and len(p.word) >= 2 and p.word not in stop and WORD_RE.fullmatch(p.word)]
 
 
+def common_verbs(text: str, idf) -> set[str]:
+    """The verbs of `text` common in the language and repeated through the report (建成, 完成): a passage sharing
+    only them with a question says nothing of its topic (a verb the report uses once or twice, 出版, does)."""
+    return {p.word for p in _tagger().lcut(fold_width(text).lower())
+            if p.flag == "v" and (_jieba().FREQ.get(p.word) or 0) >= COMMON_WORD_FREQ and idf(p.word) < TELLING_IDF}
+
+
 def specific_words(text: str) -> list[str]:
     """Content words worth a thesaurus look-up: nouns, and other words only when uncommon (看病, 买房): common
     verbs (准备, 投入, 变化) have loose synonym groups that pull in unrelated paragraphs (准备 → 预备役)."""
     text = fold_width(text).lower()
     stop, freq = stopwords(), _jieba().FREQ
+    # Time words (明天, 以后) say when, not what: their synonym groups (明天 → 未来) would pick a topic.
     return [p.word for p in _tagger().lcut(text)
-            if WORD_RE.fullmatch(p.word) and p.word not in stop
+            if WORD_RE.fullmatch(p.word) and p.word not in stop and p.flag != "t"
             and (p.flag.startswith("n") or (freq.get(p.word) or 0) < COMMON_WORD_FREQ)]
 
 

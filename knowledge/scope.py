@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .lexical import NOUN_FLAGS, _jieba, _tagger, stopwords, words
+from .lexical import NOUN_FLAGS, PLAN_PERIOD_RE, _jieba, _tagger, stopwords, words
 from .query import MIN_EVIDENCE_GLOSS, Query
 from .question_types import OTHER, WHEN, WHEN_RE, WHICH, YESNO, YESNO_RE, question_type
 
@@ -19,7 +19,7 @@ NOT_THING_TAGS = frozenset("vmqrcdpuxey")
 BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|分别(?:是|有|为)?(?:多少|几)")
 ASKING_CLAUSES = 2
 # A rate asked (增速, 几个点, 几成, growth target): a figure question that only a rate or a doubling answers.
-RATE_ASK = r"增速|增幅|几个点|几成|\bgrowth (?:rate|target)\b|\bgrow by\b"
+RATE_ASK = r"增速|增幅|几个点|几成|\bgrowth (?:rate|target)\b|\bgrow by\b|\bby how much\b[^?]*\b(?:grow|rise|increase)"
 FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
                            r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
                            rf"\bshare\b|\bproportion\b|\bratio\b|{RATE_ASK}")
@@ -56,7 +56,7 @@ WHAT_RE = re.compile(r"(?<!是)(?:什么|啥)(?!时)")
 # Measured: a how-many question's story ("we're moving here with two kids") names terms its figure need not say.
 ENGLISH_CHECKED = (YESNO, WHICH, WHEN, OTHER)
 # Nouns that ask what is being done at all (有没有办法, 有没有前途): a general question, with no object to find.
-GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称 称号 称呼 名号 名头 意思 含义".split())
+GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称 称号 称呼 名号 名头 号码 名堂 意思 含义".split())
 
 
 def asking_part(text: str) -> str:
@@ -110,6 +110,9 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     for year in re.findall(r"(?<!\d)((?:19|20)\d\d)(?=年)", asking):
         if year not in years and year not in paragraph:
             return f"{year}年"
+    for period in PLAN_PERIOD_RE.findall(asking):
+        if period not in paragraph:  # 十五五期间: this year's targets do not answer for the next plan
+            return period
     kind = question_type(query.text)
     what = [c for c in _clauses(asking) if WHAT_RE.search(c)] if kind not in (YESNO, WHEN) else []
     if kind not in (YESNO, WHEN) and not what:

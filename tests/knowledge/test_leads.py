@@ -76,3 +76,14 @@ def test_a_how_many_question_leads_with_the_clause_counting_its_item_not_its_set
                          lambda w: {"光福": 5.0, "九年一贯制学校": 5.0}.get(w, 1.0), QUANTITY,
                          "我住光福，那边要建九年一贯制学校，一共新增多少学位")
     assert result.clause == "新增学位7530个"
+
+
+def test_a_follow_ups_ties_go_to_the_clause_sharing_the_previous_questions_characters(kb):
+    """「那有几个项目？」 after 「区重点项目总投资多少」: three clauses count 项目; 区重 is only in the asked one."""
+    answer = kb.answer("那有几个项目？", context="区重点项目总投资多少")
+    assert answer.text.startswith("260个")
+
+
+def test_by_how_much_to_grow_asks_a_rate(kb):
+    answer = kb.answer("By how much is actually utilized foreign investment supposed to grow this year?")
+    assert "20%" in answer.text and "2.5" not in answer.text

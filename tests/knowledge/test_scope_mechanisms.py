@@ -3,7 +3,7 @@ object of a yes-no question, Traditional questions, tasks asked of the assistant
 import pytest
 
 from knowledge.abstention import classify
-from knowledge.figure_checks import FIGURE_IN_TEXT_RE, missing_figure
+from knowledge.figure_checks import FIGURE_IN_TEXT_RE, QUOTED_NAME_RE, missing_figure
 from knowledge.normalize import normalize_query
 from knowledge.reasons import abstention_text
 from knowledge.instances import places_item
@@ -112,3 +112,33 @@ def test_an_english_follow_up_on_an_unmapped_topic_does_not_lean_on_the_previous
 ])
 def test_more_request_shapes(text, kind):
     assert classify(normalize_query(text)) == kind
+
+
+def test_a_five_year_plan_asked_must_be_the_paragraphs(kb):
+    answer = kb.answer("十五五期间吴中GDP目标是多少？")
+    assert answer.abstained and answer.reason == "no_match:十五五"
+    assert not kb.answer("十四五的目标今年能完成吗").abstained  # the report speaks of completing 十四五
+
+
+def test_a_count_opening_an_item_of_a_quoted_list_is_a_figure(kb):
+    answer = kb.answer("哈工大苏州研究院是几个中心几个平台？")
+    assert not answer.abstained and "七中心" in answer.text
+    assert FIGURE_IN_TEXT_RE.search("两平台")
+    assert not FIGURE_IN_TEXT_RE.search(QUOTED_NAME_RE.sub("", "深化“113”领军人才引育攻坚行动"))  # a name, no count
+    assert FIGURE_IN_TEXT_RE.search(QUOTED_NAME_RE.sub("", "哈工大苏州高等研究院“一基地、两平台、七中心”"))
+
+
+def test_asking_what_a_thing_is_called_is_not_an_unknown_topic(kb):
+    assert "113" in kb.answer("领军人才引育攻坚行动叫啥号码的").text
+    assert "数据得地" in kb.answer("数据得地是搞啥名堂").text
+
+
+def test_a_common_verb_alone_is_no_topic(kb):
+    answer = kb.answer("政府今年要建成什么样的政府？")
+    assert answer.abstained and answer.reason == "no_match"
+    assert "苏州千村故事" in kb.answer("今年要出版什么书").text  # a verb the report uses once is telling
+
+
+def test_time_words_are_not_looked_up_in_the_thesaurus(kb):
+    assert "未来" not in kb.analyzer.analyze("明天会下雨吗").expansions
+    assert kb.answer("明朝吴中落雨伐？要带伞伐").abstained
