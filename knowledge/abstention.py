@@ -12,6 +12,7 @@ Four tests, in order (raw cosine alone does not separate in- from out-of-scope):
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from .intents import is_unclear, request_kind
 from .lexical import common_verbs, nouns
 from .passages import split_sentences
 from .query import Query
-from .question_types import QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
+from .question_types import OTHER, QUANTITY, WHICH, asks_day, asks_year_of_event, question_type, reply_type
 from .instances import unnamed_instances
 from .figure_checks import figure_choice
 from .scope import GENERAL_NOUNS, NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
@@ -198,6 +199,10 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
             and evidence.dense < ENGLISH_DENSE_MIN:
         return Verdict(True, "no_match", evidence)
     verdict = figure_verdict(kb, query, hits, evidence)
+    inherited = _inherit_ask(query, context)
+    if inherited is not query and not verdict.abstain:
+        # a passage that states the number the context asked answers first; one that only names the item still may
+        verdict = next((v for v in [figure_verdict(kb, inherited, hits, evidence)] if not v.abstain), verdict)
     outside = not verdict.abstain and out_of_scope_word(kb, query, hits[verdict.choice].passage)
     if outside:
         return Verdict(True, outside if outside.startswith(NO_TIME) else f"no_match:{outside}", evidence)
@@ -206,6 +211,14 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if gate and not verdict.abstain and context is None and not confident(evidence_features(kb, query, hits, verdict)):
         return Verdict(True, "low_confidence", evidence)
     return verdict
+
+
+def _inherit_ask(query: Query, context: Query | None) -> Query:
+    """A bare follow-up asks what its context asked: 「那领军人才呢」 after 「人才公寓新增多少套」 asks how many 领军人才
+    (so a passage that states their number answers, not one that only names them)."""
+    if context is None or question_type(query.text) != OTHER or reply_type(query.text, context.text) != QUANTITY:
+        return query
+    return dataclasses.replace(query, text=re.sub(r"[呢吗?？。!！\s]+$", "", query.text) + "多少")
 
 
 def small_talk(query: Query, report: str) -> str | None:

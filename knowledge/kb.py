@@ -18,6 +18,7 @@ from .document_facts import asks_document_date, date_answer, title_passage
 from .documents import Naming, describe, named_documents, tie_order
 from .multidoc import DocumentParts, answer_across
 from .encoders import DEFAULT_MODEL, ENGLISH_MODEL, make_encoder
+from .follow_ups import asked_of_place, home_places
 from .errors import IndexMissingError, KnowledgeError, ModelMismatchError, PassageNotFoundError
 from .index import VectorIndex
 from .lexical import LexicalIndex
@@ -82,6 +83,7 @@ class KnowledgeBase:
         self._titles = {d["id"]: title_passage(d["id"], d.get("title") or d["id"], self._sources[d["id"]])
                         for d in manifest["documents"]}
         self._by_id.update({p.id: p for p in self._titles.values() if p is not None})
+        self._home = home_places([d.get("title") or "" for d in manifest["documents"]])
         self._answers: OrderedDict[tuple, Answer] = OrderedDict()
         self._answers_lock = threading.Lock()
 
@@ -207,6 +209,9 @@ class KnowledgeBase:
     def _search(self, query: str, k: int, context: str | None, mode: str = "hybrid"):
         analyzed = self.analyzer.analyze(query)
         previous = self.analyzer.analyze(context) if context and context.strip() else None
+        asked = asked_of_place(analyzed.text, previous.text, self._home) if previous is not None else None
+        if asked:  # 「那吴中呢」 after 「相城区今年新增学位多少」 asks 「吴中今年新增学位多少」
+            analyzed, previous = self.analyzer.analyze(asked), None
         ranking = self.retriever.rank(self.topic(analyzed), self.topic(previous), mode)
         naming = self.naming(analyzed) or (self.naming(previous) if previous is not None else None)
         if naming is not None:  # 「暑托班通知里…」「2024年…」: the named documents are preferred

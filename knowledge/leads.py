@@ -141,9 +141,9 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
     best = _counting_unit(best, units, clauses, scores, matcher.counted)
     if scores[best][2] <= 0:
         return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
-    start, end = _run(best, units, scores, groups)
+    start, end = _run(best, units, scores, groups, across=kind == WHICH)
     group = groups[start]
-    head, tail = groups.index(group), len(groups) - 1 - groups[::-1].index(group)
+    head, tail = groups.index(group), len(groups) - 1 - groups[::-1].index(groups[end])
     if kind == WHICH or (tail > head and not _stands_alone(clauses[end].text)):
         # which → every named item; a bare noun item → the list it belongs to, or in a long list the matched stretch
         matched = [u for i, u in enumerate(units) if scores[i][2] > 0 and groups[u[0]] == group]
@@ -181,13 +181,19 @@ def _counting_unit(best: int, units: list[tuple[int, int]], clauses: list[Senten
     return max(counting, key=lambda i: scores[i]) if counting else best
 
 
-def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: list[int]) -> tuple[int, int]:
-    """The best unit with the adjacent items of its list that match just as well (公共…、共享停车泊位): clause range."""
+def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: list[int],
+         across: bool = False) -> tuple[int, int]:
+    """The best unit with the adjacent items of its list that match just as well (公共…、共享停车泊位): clause range;
+    `across` lists (which-questions) too: 哪两个污水厂要扩建 → 扩建科福污水厂二期,完成金庭污水厂扩建主体工程."""
     first, last = best, best
     group = groups[units[best][0]]
 
     def same(i: int) -> bool:
-        return 0 <= i < len(units) and scores[i][:4] == scores[best][:4] and groups[units[i][0]] == group
+        if not 0 <= i < len(units):
+            return False
+        if across:
+            return scores[best][0] > 0 and scores[i][0] == scores[best][0]
+        return scores[i][:4] == scores[best][:4] and groups[units[i][0]] == group
 
     while same(first - 1):
         first -= 1

@@ -87,3 +87,17 @@ def test_a_follow_ups_ties_go_to_the_clause_sharing_the_previous_questions_chara
 def test_by_how_much_to_grow_asks_a_rate(kb):
     answer = kb.answer("By how much is actually utilized foreign investment supposed to grow this year?")
     assert "20%" in answer.text and "2.5" not in answer.text
+
+
+def test_which_two_lists_the_items_across_clauses(kb):
+    answer = kb.answer("哪两个污水厂要扩建")
+    assert "科福污水厂" in answer.text and "金庭污水厂" in answer.text
+
+
+def test_a_place_only_follow_up_asks_the_previous_question_of_that_place(kb):
+    assert "7530个" in kb.answer("那吴中呢", context="相城区今年新增学位多少").text
+    assert "2400万" in kb.answer("吴中的呢", context="姑苏区游客目标多少").text
+
+
+def test_a_bare_follow_up_after_how_many_prefers_the_passage_stating_a_number(kb):
+    assert "500人" in kb.answer("那领军人才呢", context="人才政策，人才公寓今年新增多少套").text

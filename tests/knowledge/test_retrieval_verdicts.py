@@ -45,6 +45,7 @@ def test_no_report_sentence_triggers_a_rule():
     ("我爸的养老金这个月被扣了一部分", "service"), ("能不能帮我把那张违章记录消掉", "service"),
     ("我家的快递在驿站丢了两天了", "service"), ("Somebody stole my parcel, can you help me get back my package?", "service"),
     ("Please call me a taxi to the old town", "service"), ("Can you book me a table for two?", "service"),
+    ("你帮我报个名", "service"), ("帮我店铺开个直播账号", "service"),
 ])
 def test_request_kinds(question, kind):
     assert classify(normalize_query(question)) == kind
@@ -62,6 +63,7 @@ def test_report_phrase_is_not_the_weather(kb):
     report = kb.analyzer.report
     assert unanswerable_aspect("我家老房子拆迁能补多少钱", report) == "entitlement"
     assert unanswerable_aspect("最低工资标准多少", report) == "entitlement"
+    assert unanswerable_aspect("我公司今年能评上专精特新吗", report) == "entitlement"
     assert unanswerable_aspect("明天天气怎么样", report) == "weather"
     assert unanswerable_aspect("极端天气应急预案怎么优化", report) is None
     assert unanswerable_aspect("what are the plans for ai application scenarios") is None
