@@ -9,7 +9,7 @@ from functools import lru_cache
 from .clauses import split_clauses
 from .passages import split_sentences
 from .query import Query
-from .scope import (AMOUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, RELATED_CLAUSE_SHARE, _names, counted_item, value_figures)
+from .scope import (AMOUNT_WORD_RE, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, RELATED_CLAUSE_SHARE, _names, counted_item, value_figures)
 
 FIGURE_RUNNERS_UP = 2
 FAR_BETTER_NAMING = 1.5
@@ -20,10 +20,7 @@ QUOTED_NAME_RE = re.compile(r"“[^”]*\d[^”]*”|\"[^\"]*\d[^\"]*\"")
 # 多少辆 is not answered by 「公交线路10条」: a specific measure word asked must be the unit of the figure.
 UNIT_ASK_RE = re.compile(r"(?:多少|几)(人次|亿|万|辆|张|条|家|所|套|户|亩|座|名|台|间|人|艘|架|棵|公里|千米|米)")
 FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万]+[个条家所项座张辆套户亩名位台间处]|[一二两三四五六七八九十]成|"
-                               rf"[二三四五六七八九十百千]+大(?!力|批|幅|量)|"
-                               # a count opening an item of a quoted list: “一基地、两平台、七中心”
-                               rf"(?:(?<=[“、])|^)[一二两三四五六七八九十]+[\u4e00-\u9fff]{{1,2}}(?=[、”]|$)|"
-                               rf"{AMOUNT_WORD_RE.pattern}")
+                               rf"{COUNT_WORD_RE.pattern}|{AMOUNT_WORD_RE.pattern}")
 # A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
 # (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
 PERCENT_ASK_RE = re.compile(rf"比例|比重|占比|百分之几|百分比|增长率|增长(?:多少|几)|涨(?:多少|几)|{RATE_ASK}|"

@@ -14,7 +14,7 @@ from .figures_en import parse_figures
 from .normalize import fold_width
 from .passages import Sentence
 from .question_types import QUANTITY, WHEN, WHICH
-from .scope import AMOUNT_WORD_RE, counted_item
+from .scope import AMOUNT_WORD_RE, COUNT_WORD_RE, counted_item
 
 # The context's words only break ties between clauses the follow-up's own words match equally.
 CONTEXT_WEIGHT = 0.2
@@ -90,7 +90,7 @@ class _Matcher:
         mine = sum(v * (COUNTED_PREFERENCE if _counted(norm, w, figures) else 1.0)
                    for w, v in self.own.items() if _occurs(w, norm))
         theirs = sum(v for w, v in self.context.items() if _occurs(w, norm))
-        has_figure = bool(DIGIT_RE.search(norm) or AMOUNT_WORD_RE.search(norm))
+        has_figure = bool(DIGIT_RE.search(norm) or AMOUNT_WORD_RE.search(norm) or COUNT_WORD_RE.search(norm))
         weight = FIGURE_PREFERENCE if self.kind == QUANTITY and has_figure else 1.0
         if self.kind == WHEN and TIME_RE.search(norm):
             weight = FIGURE_PREFERENCE

@@ -38,6 +38,9 @@ RATIO_ASK_RE = re.compile(r"占|比例|比重|率|百分|增长|增速|增幅|�
                           r"\brise\b")
 # Amounts stated in words (翻番, 翻一番, 三倍): a figure as much as a digit is (跨境电商进出口总额翻番).
 AMOUNT_WORD_RE = re.compile(r"翻[一两二三]?番|[一二两三四五六七八九十]+倍")
+# Counts written in words without a measure word: 十大, 五大中心, and an item of a quoted list (“一基地、两平台、七中心”).
+COUNT_WORD_RE = re.compile(r"[二三四五六七八九十百千]+大(?!力|批|幅|量)|"
+                           r"(?:(?<=[“、])|^)[一二两三四五六七八九十]+[\u4e00-\u9fff]{1,2}(?=[、”]|$)")
 # A growth rate the report states (实际使用外资增长超20%) answers a rate asked, never a value (外资目标多少) — like a share.
 GROWTH_FIGURE_RE = re.compile(r"(?:增长|增速|增幅|提高|提升|下降|降低)[^\d,，;；。]{0,6}?\d[\d.]*\s*(?:[%％]|个百分点)")
 # 去年 / 明年 are the document's year -1 / +1: asked like an explicit year (2024年), a paragraph must state it.
