@@ -9,7 +9,9 @@ from functools import lru_cache
 from .clauses import split_clauses
 from .passages import split_sentences
 from .query import Query
-from .scope import (AMOUNT_WORD_RE, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, RELATED_CLAUSE_SHARE, _names, counted_item, value_figures)
+from .asked_figures import (AMOUNT_WORD_RE, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
+                            value_figures)
+from .scope import RELATED_CLAUSE_SHARE
 
 FIGURE_RUNNERS_UP = 2
 FAR_BETTER_NAMING = 1.5

@@ -14,7 +14,7 @@ from .figures_en import parse_figures
 from .normalize import fold_width
 from .passages import Sentence
 from .question_types import QUANTITY, WHEN, WHICH
-from .scope import AMOUNT_WORD_RE, COUNT_WORD_RE, counted_item
+from .asked_figures import AMOUNT_WORD_RE, COUNT_WORD_RE, counted_item
 
 # The context's words only break ties between clauses the follow-up's own words match equally.
 CONTEXT_WEIGHT = 0.2

@@ -4,7 +4,7 @@ from knowledge.figure_checks import missing_figure
 from knowledge.normalize import _dialect_words, to_mandarin
 from knowledge.question_types import follow_up_topic
 from knowledge.reasons import abstention_text
-from knowledge.scope import counted_item
+from knowledge.asked_figures import counted_item
 
 from test_retrieval_verdicts import report_sentences
 

@@ -181,7 +181,7 @@ def test_a_share_is_answered_only_by_a_percentage(kb):
 
 
 def test_the_counted_item_is_the_noun_after_the_ask():
-    from knowledge.scope import counted_item
+    from knowledge.asked_figures import counted_item
 
     assert counted_item("听说木渎要建新学校，一共新增多少学位") == "学位"
     assert counted_item("人才公寓今年多出来多少套") == "人才公寓"
@@ -206,7 +206,7 @@ def test_a_which_exactly_question_needs_a_quote_that_names_instances(kb):
 
 def test_a_value_asked_is_not_answered_by_a_share():
     """产值多少 asks an amount: 「产值占比稳定在70%以上」 states a share of it, the answer to another question."""
-    from knowledge.scope import value_figures
+    from knowledge.asked_figures import value_figures
 
     assert "70%" not in value_figures("产值能做到多少", "某产业产值占比稳定在70%以上")
     assert "70%" in value_figures("产值占比多少", "某产业产值占比稳定在70%以上")
@@ -239,7 +239,7 @@ def test_a_what_question_asks_about_the_noun_after_what(kb):
 
 def test_an_english_share_question_is_a_figure_question(kb):
     """"What share of GDP" asks a percentage like 占比多少: the GDP growth rate (增长5%) is not that share."""
-    from knowledge.scope import FIGURE_ASK_RE
+    from knowledge.asked_figures import FIGURE_ASK_RE
 
     assert FIGURE_ASK_RE.search("what share of gdp is research spending?")
     answer = kb.answer("R&D spending as a share of GDP: what is the target?")

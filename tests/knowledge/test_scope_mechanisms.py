@@ -7,7 +7,8 @@ from knowledge.figure_checks import FIGURE_IN_TEXT_RE, QUOTED_NAME_RE, missing_f
 from knowledge.normalize import normalize_query
 from knowledge.reasons import abstention_text
 from knowledge.instances import places_item
-from knowledge.scope import asked_object, relative_year_outside, value_figures
+from knowledge.asked_figures import value_figures
+from knowledge.scope import asked_object, relative_year_outside
 
 
 def _year(kb):
