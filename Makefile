@@ -12,7 +12,7 @@ RASA := $(RASA_VENV)/bin/rasa
 KB_DIR ?= instance/kb
 RASA_MODEL := models/wuzhong.tar.gz
 # What the model is trained from (endpoints/credentials and the server-side .py files are not).
-RASA_INPUTS := config.yml bot/domain.yml $(shell find bot/data bot/jieba_userdict -type f 2>/dev/null)
+RASA_INPUTS := config.yml bot/domain.yml bot/simplified_tokenizer.py $(shell find bot/data bot/jieba_userdict -type f 2>/dev/null)
 KB_INPUTS := $(wildcard knowledge/sources/*) $(wildcard knowledge/*.py) $(wildcard knowledge/data/*)
 
 .PHONY: help run stop status test venvs kb rasa-model chromium postgresql redis supervisor migrate bench clean
@@ -56,7 +56,7 @@ rasa-model: $(RASA_MODEL)
 
 # Rasa keeps the old file when its own fingerprint sees no change: `touch` marks the model current anyway.
 $(RASA_MODEL): $(RASA_VENV)/.installed $(RASA_INPUTS)
-	RASA_TELEMETRY_ENABLED=false $(RASA) train --config config.yml --domain bot/domain.yml --data bot/data \
+	PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false $(RASA) train --config config.yml --domain bot/domain.yml --data bot/data \
 	  --out models --fixed-model-name wuzhong --quiet
 	@touch $@
 

@@ -120,3 +120,11 @@ def test_conversation_survives_a_rasa_restart(rasa_stack):
     assert any(e.get("event") == "user" and e.get("text") == "公交线路今年新增几条？" for e in events)
     # The follow-up still has its context: the slots came back from the tracker store.
     assert "新增公交站点20个" in texts(rasa_stack.send(sender, "那站点呢？"))
+
+
+def test_a_traditional_message_meets_the_same_nlu_as_a_simplified_one(rasa_stack):
+    """「區長是誰？」 was read as "are you a bot" (bot/simplified_tokenizer.py reads it as 「区长是谁？」)."""
+    traditional = texts(rasa_stack.send(new_sender(), "區長是誰？"))
+    simplified = texts(rasa_stack.send(new_sender(), "区长是谁？"))
+    assert "不是真人" not in traditional
+    assert traditional == simplified and "12345" in traditional
