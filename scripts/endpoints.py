@@ -47,6 +47,11 @@ def redis_lock_store(redis_url: str, key_prefix: str = "wuzhong") -> dict[str, A
     return store
 
 
+def sqlite_lock_store(db: str | Path) -> dict[str, Any]:
+    """Rasa's conversation locks in one SQLite file (bot/lock_store.py): the Rasa workers of one machine share it."""
+    return {"type": "bot.lock_store.SQLiteLockStore", "db": str(db)}
+
+
 def render_endpoints(tracker_store: dict[str, Any] | None = None, lock_store: dict[str, Any] | None = None) -> str:
     """bot/endpoints.yml with the given tracker store and lock store (None: keep the file's)."""
     config = yaml.safe_load(BASE_ENDPOINTS.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scripts.endpoints import postgres_tracker, redis_lock_store, sqlite_tracker, write_endpoints
+from scripts.endpoints import postgres_tracker, redis_lock_store, sqlite_lock_store, sqlite_tracker, write_endpoints
 
 REPO = Path(__file__).resolve().parent.parent
 INSTANCE = REPO / "instance"
@@ -111,8 +111,8 @@ class ServiceSettings:
         """Settings from the WUZHONG_* environment (see README.md)."""
         scale = os.environ.get("WUZHONG_SCALE", "0").lower() in ("1", "true", "yes")
         redis_url = os.environ.get("WUZHONG_REDIS_URL") or ("redis://127.0.0.1:6379/0" if scale else "")
-        # Several Rasa processes need a lock store they share: Redis, so only with it.
-        rasa_workers = _int("WUZHONG_RASA_WORKERS", 2) if scale else 1
+        # Several Rasa processes share their conversation locks: Redis scaled out, a SQLite file on one machine.
+        rasa_workers = _int("WUZHONG_RASA_WORKERS", 2)
         return cls(
             rasa_url=os.environ.get("WUZHONG_RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
             actions_url=os.environ.get("WUZHONG_ACTIONS_URL", "http://127.0.0.1:5055").rstrip("/"),
@@ -137,13 +137,15 @@ class ServiceSettings:
         return services_dir() / "endpoints.yml"
 
     def write_endpoints(self) -> None:
-        """bot/endpoints.yml with the tracker file in the services dir (instance/rasa_tracker.sqlite by default),
-        or, scaled out, trackers on PostgreSQL and conversation locks on Redis."""
+        """bot/endpoints.yml with the tracker and lock files in the services dir (instance/rasa_tracker.sqlite,
+        instance/rasa_locks.sqlite by default), or, scaled out, trackers on PostgreSQL and conversation locks on
+        Redis."""
         if self.scale:
             write_endpoints(self.endpoints_file(), postgres_tracker("127.0.0.1", self.pg_port, self.pg_rasa_db),
                             redis_lock_store(self.redis_url))
         else:
-            write_endpoints(self.endpoints_file(), sqlite_tracker(self.tracker_file()))
+            write_endpoints(self.endpoints_file(), sqlite_tracker(self.tracker_file()),
+                            sqlite_lock_store(services_dir() / "rasa_locks.sqlite"))
 
     def tracker_url(self) -> str:
         """The SQLAlchemy URL of the tracker store `write_endpoints` gives Rasa (the retention purge reads it)."""

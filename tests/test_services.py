@@ -109,6 +109,15 @@ def test_supervisord_config_rotates_logs_and_keeps_secrets_private(supervised):
         assert 'OMP_NUM_THREADS="1"' in environment and 'TF_NUM_INTRAOP_THREADS="1"' in environment
 
 
+def test_two_rasa_workers_share_the_conversation_locks_in_a_sqlite_file(supervised):
+    """One machine, no Redis: both cores serve Rasa, its workers locking conversations through bot/lock_store.py."""
+    services, cfg, _ = supervised
+    section = services.conf_path().read_text().split("[program:rasa]")[1].split("[program:")[0]
+    assert 'SANIC_WORKERS="2"' in section.split("environment=")[1].splitlines()[0]
+    endpoints = cfg.endpoints_file().read_text()
+    assert "type: bot.lock_store.SQLiteLockStore" in endpoints and "rasa_locks.sqlite" in endpoints
+
+
 def test_the_retention_purge_runs_daily_on_the_stores_the_stack_uses(supervised):
     services, cfg, _ = supervised
     section = services.conf_path().read_text().split("[program:retention]")[1].split("[program:")[0]

@@ -1,0 +1,53 @@
+"""bot/lock_store.py under Rasa's own Python: conversation locks that several Rasa worker processes share."""
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+RASA_PYTHON = REPO / ".venv-rasa" / "bin" / "python"
+
+SCRIPT = textwrap.dedent("""
+    import asyncio, multiprocessing, sys, time
+    from bot.lock_store import SQLiteLockStore
+
+    db, log = sys.argv[1], sys.argv[2]
+
+    def worker(rounds):
+        store = SQLiteLockStore(db=db)
+
+        async def run():
+            for _ in range(rounds):
+                async with store.lock("conversation-1", wait_time_in_seconds=0.001):
+                    with open(log, "a") as f:  # a critical section: never interleaved with another process's
+                        f.write("enter\\n"); f.flush(); time.sleep(0.001); f.write("leave\\n")
+        asyncio.run(run())
+
+    if __name__ == "__main__":
+        workers = [multiprocessing.Process(target=worker, args=(40,)) for _ in range(3)]
+        [w.start() for w in workers]
+        [w.join() for w in workers]
+        store = SQLiteLockStore(db=db)
+        first, second = store.issue_ticket("conversation-2"), SQLiteLockStore(db=db).issue_ticket("conversation-2")
+        print(store.get_lock("conversation-1") is None, first, second, [w.exitcode for w in workers])
+""")
+
+
+def test_three_processes_take_turns_on_one_conversation_and_tickets_are_unique(tmp_path):
+    log = tmp_path / "sections.log"
+    out = subprocess.run([str(RASA_PYTHON), "-c", SCRIPT, str(tmp_path / "locks.sqlite"), str(log)], cwd=REPO,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    released, first, second, exits = out.stdout.split(maxsplit=3)
+    lines = log.read_text().split()
+    assert len(lines) == 3 * 40 * 2
+    assert lines == ["enter", "leave"] * (3 * 40)  # serialized across processes
+    assert released == "True" and exits.strip() == "[0, 0, 0]"  # the lock is gone once nobody waits
+    assert (int(first), int(second)) == (0, 1)  # a second process's ticket follows the first's
+
+
+def test_a_store_without_a_file_is_refused():
+    out = subprocess.run([str(RASA_PYTHON), "-c", "from bot.lock_store import SQLiteLockStore; SQLiteLockStore()"],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0 and "needs `db`" in out.stderr
