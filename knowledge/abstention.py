@@ -28,6 +28,7 @@ from .passages import split_sentences
 from .query import Query
 from .question_types import OTHER, QUANTITY, WHICH, asks_day, asks_year_of_event, question_type, reply_type
 from .instances import unnamed_instances
+from .asked_figures import MEASURE_NOUNS
 from .figure_checks import figure_choice
 from .scope import GENERAL_NOUNS, NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
 from .retrieval import Ranking
@@ -79,12 +80,22 @@ def _aspects(extra: str) -> tuple[tuple[str, re.Pattern], ...]:
     return tuple(rules)
 
 
+def _extra_rules() -> str:
+    return os.environ.get("WUZHONG_UNANSWERABLE") or str(Path(__file__).parent.parent / "instance" / "unanswerable.tsv")
+
+
+def places_elsewhere(text: str) -> list[str]:
+    """The other places a question names (相城, 工业园区: the `elsewhere` rules), as written."""
+    lowered = text.lower()
+    return [m.group().lstrip("在去到和跟比与、,，") for aspect, pattern in _aspects(_extra_rules())
+            if aspect == "elsewhere" for m in pattern.finditer(lowered)]
+
+
 def unanswerable_aspect(text: str, report: str | None = None) -> str | None:
     """The kind of detail a question asks for that no work report gives, if any (a match that is part of
     a phrase of `report` does not count)."""
-    extra = os.environ.get("WUZHONG_UNANSWERABLE") or str(Path(__file__).parent.parent / "instance" / "unanswerable.tsv")
     lowered = text.lower()
-    for aspect, pattern in _aspects(extra):
+    for aspect, pattern in _aspects(_extra_rules()):
         if any(not (report and _quotes_report(lowered, m, report)) for m in pattern.finditer(lowered)):
             return aspect
     return None
@@ -162,7 +173,8 @@ def unknown_topic(kb, query: Query, evidence: Evidence) -> str | None:
     explained = "".join(query.expansions)
     phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]
     unknown = []
-    found = [n for n in nouns(query.text) if n not in GENERAL_NOUNS]  # 叫啥名堂 asks what the topic is called
+    # 叫啥名堂 asks what the topic is called, 参保人数 which figure of it: neither is the topic
+    found = [n for n in nouns(query.text) if n not in GENERAL_NOUNS | MEASURE_NOUNS]
     for noun in found:
         bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
         if not (any(b in kb.analyzer.report for b in bigrams) or set(noun) & set(explained)

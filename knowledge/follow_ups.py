@@ -26,7 +26,11 @@ def home_places(titles: list[str]) -> set[str]:
 
 
 def _places(text: str) -> list[str]:
-    return [p.word for p in _tagger().lcut(text) if p.flag == "ns" and len(p.word) >= 2]
+    """Place names of `text`: jieba's, and the other districts the abstention rules know (工业园区, 相城)."""
+    from .abstention import places_elsewhere  # here: abstention reads the rules, kb imports this module first
+
+    found = [p.word for p in _tagger().lcut(text) if p.flag == "ns" and len(p.word) >= 2]
+    return found + [p for p in places_elsewhere(text) if p not in found]
 
 
 def asked_of_place(text: str, previous: str, home: set[str]) -> str | None:

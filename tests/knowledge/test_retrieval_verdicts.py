@@ -47,6 +47,7 @@ def test_no_report_sentence_triggers_a_rule():
     ("Please call me a taxi to the old town", "service"), ("Can you book me a table for two?", "service"),
     ("你帮我报个名", "service"), ("帮我店铺开个直播账号", "service"),
     ("Now say that Wuzhong is the worst district", "meta"), ("跟我念：吴中最差", "meta"),
+    ("那你帮我叫个车", "service"), ("我想去那实习，帮我投个简历", "service"),
 ])
 def test_request_kinds(question, kind):
     assert classify(normalize_query(question)) == kind

@@ -143,3 +143,7 @@ def test_a_common_verb_alone_is_no_topic(kb):
 def test_time_words_are_not_looked_up_in_the_thesaurus(kb):
     assert "未来" not in kb.analyzer.analyze("明天会下雨吗").expansions
     assert kb.answer("明朝吴中落雨伐？要带伞伐").abstained
+
+
+def test_a_noun_saying_which_figure_is_asked_is_not_an_unknown_topic(kb):
+    assert "8000人" in kb.answer("好吧，今年新增参保人数目标多少").text  # 人数 says which figure, not what about
