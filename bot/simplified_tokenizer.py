@@ -3,7 +3,7 @@
 The training data is written in Simplified characters; 「區長是誰？」 tokenized as written shares few n-grams with
 「区长是谁」 and was read as "are you a bot". OpenCC's character conversion keeps a message's length, so each
 token keeps its place in the text the resident wrote (entities and the tracker keep their own words); a rare
-phrase conversion that changes the length falls back to the text as written.
+phrase conversion that changes the length, or text OpenCC cannot read, falls back to the text as written.
 """
 from __future__ import annotations
 
@@ -24,8 +24,12 @@ def _converter():
 
 
 def simplified(text: str) -> str:
-    """`text` in Simplified characters, or as written when the conversion would change its length."""
-    converted = _converter().convert(text)
+    """`text` in Simplified characters, or as written when the conversion would change its length or cannot read
+    it (a lone surrogate has no UTF-8 form for OpenCC)."""
+    try:
+        converted = _converter().convert(text)
+    except UnicodeError:
+        return text
     return converted if len(converted) == len(text) else text
 
 

@@ -1,4 +1,5 @@
-"""bot/lock_store.py under Rasa's own Python: conversation locks that several Rasa worker processes share."""
+"""The project's Rasa components under Rasa's own Python: conversation locks several Rasa worker processes share
+(bot/lock_store.py) and the Simplified reading of Traditional messages (bot/simplified_tokenizer.py)."""
 from __future__ import annotations
 
 import subprocess
@@ -51,3 +52,10 @@ def test_a_store_without_a_file_is_refused():
     out = subprocess.run([str(RASA_PYTHON), "-c", "from bot.lock_store import SQLiteLockStore; SQLiteLockStore()"],
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode != 0 and "needs `db`" in out.stderr
+
+
+def test_the_simplified_reading_keeps_length_and_survives_text_opencc_cannot_read():
+    code = ("from bot.simplified_tokenizer import simplified; "
+            "print(simplified('區長是誰') == '区长是谁', simplified('\\ud800学位') == '\\ud800学位')")
+    out = subprocess.run([str(RASA_PYTHON), "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["True", "True"], out.stderr[-2000:]
