@@ -87,7 +87,7 @@ def _extra_rules() -> str:
 def places_elsewhere(text: str) -> list[str]:
     """The other places a question names (相城, 工业园区: the `elsewhere` rules), as written."""
     lowered = text.lower()
-    return [m.group().lstrip("在去到和跟比与、,，") for aspect, pattern in _aspects(_extra_rules())
+    return [m.group() for aspect, pattern in _aspects(_extra_rules())
             if aspect == "elsewhere" for m in pattern.finditer(lowered)]
 
 

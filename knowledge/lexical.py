@@ -20,6 +20,7 @@ CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 COMMON_WORD_FREQ = 5000
 # idf over the report's passages of a word found in at most two of them (log(117 / 2) ≈ 4.1): telling.
 TELLING_IDF = 4.0
+USER_WORD_FREQ = 50  # as the entries of data/userdict.txt
 NOUN_FLAGS = frozenset({"n", "nz", "ns", "nt", "nl", "ng"})
 
 
@@ -29,6 +30,8 @@ def _jieba():
 
     tokenizer = jieba.Tokenizer()
     tokenizer.load_userdict(str(USER_DICT))
+    for period in PLAN_PERIODS:  # 十四五 is one word, not 十四 + 五
+        tokenizer.add_word(period, USER_WORD_FREQ, "nz")
     return tokenizer
 
 
@@ -40,9 +43,10 @@ def stopwords() -> frozenset[str]:
 
 
 # A bare count written in characters (一次, 两个, 几张) says how many, never what about: not a topic word.
-# A five-year plan's name (十四五, 十五五) is a topic, not a count.
-PLAN_PERIOD_RE = re.compile(r"十[一二三四五六七八九]五")
-BARE_COUNT_RE = re.compile(rf"(?!{PLAN_PERIOD_RE.pattern}$)[一二两三四五六七八九十几每半]+[个次张件位条名家所项回遍趟]?")
+# A five-year plan's name (十四五, 十五五) is a word and a topic, not a count.
+PLAN_PERIODS = tuple(f"十{n}五" for n in "一二三四五六七八九")
+PLAN_PERIOD_RE = re.compile("|".join(PLAN_PERIODS))
+BARE_COUNT_RE = re.compile(rf"(?!(?:{PLAN_PERIOD_RE.pattern})$)[一二两三四五六七八九十几每半]+[个次张件位条名家所项回遍趟]?")
 
 
 def words(text: str) -> list[str]:
