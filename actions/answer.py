@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import records
 from knowledge import EmptyQueryError, KnowledgeError, PassageNotFoundError, QueryTooLongError
 
-from .conversation import is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language, \
+from .conversation import asks_for_source, is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language, \
     unclear_language, without_personal_data
 from .knowledge_action import KnowledgeAction
 from .replies import TOPIC_QUESTIONS, say
@@ -129,7 +129,7 @@ def utter_answer(
     return events
 
 
-class ActionShowSource(KnowledgeAction):
+class ActionShowSource(ActionAnswerReport):
     """Show the whole passage behind the last answer, with its section and paragraph title."""
 
     def name(self) -> str:
@@ -138,11 +138,10 @@ class ActionShowSource(KnowledgeAction):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = reply_language(tracker)
         text = latest_text(tracker).strip()
-        # NLU can take a fragment such as 「非遗出海」 for 「出处」: when the words themselves find an
-        # answer in the report, they were a question. Pure source requests never do.
-        answer = self._answer_if_question(text)
-        if answer is not None:
-            return utter_answer(dispatcher, answer, text)
+        # NLU can take a question (「What's the IPO target?」, 「非遗出海」) for a source request: a message that
+        # names no source is answered as a question about the report, with the knowledge layer's verdict.
+        if text and not is_payload(text) and not asks_for_source(text):
+            return super().run(dispatcher, tracker, domain)
         citation = tracker.get_slot("last_citation")
         if not citation:
             key = "no_source_abstained" if tracker.get_slot("outcome") in ("abstained", "redirected") else "no_source_yet"
@@ -157,13 +156,3 @@ class ActionShowSource(KnowledgeAction):
                 logger.warning("cited passage %s is no longer published", citation.get("passage_id"))
         dispatcher.utter_message(text=say("source", language, **fields), json_message={"citation": citation})
         return []
-
-    def _answer_if_question(self, text: str) -> Any:
-        """The knowledge layer's answer to the message itself, or None (abstained, payload, error)."""
-        if not text or is_payload(text):
-            return None
-        try:
-            answer = self.knowledge_base.answer(text)
-        except KnowledgeError:
-            return None
-        return None if answer.abstained or answer.citation is None else answer

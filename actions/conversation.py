@@ -21,6 +21,14 @@ _ELLIPTICAL_ZH = re.compile(r"^(那|那么|还有|另外|其他|然后)|呢[?？
 _ELLIPTICAL_EN = re.compile(r"^\s*(and|what about|how about|what else|anything else|also)\b", re.I)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 SHORT_QUESTION_CHARS = 5
+# What a request for the last answer's source says (出处, 原文, where does it say): a message NLU takes for one
+# without any of these words (「What's the IPO target?」 after an answer) is a question about the report.
+SOURCE_REQUEST_RE = re.compile(
+    r"出[处處自]|原[文话話句]|[来來]源|依[据據]|引用|哪[里裡儿兒]?[写寫说說]|哪[一]?[段部]|那段|第[几幾]部分|哪[看查]到|哪[来來]的|"
+    r"\bsource\b|\boriginal\b|\bquote\b|\bcite\b|\bsection\b|\bpassage\b|"
+    r"\bwhere (?:does|did) (?:it|that|this|the report) say|\bwhere did you (?:get|find|see|read)|"
+    r"\bwhere (?:is|was) (?:that|this|it) (?:from|in|said|written)\b|"
+    r"\bpart of the report\b|\bwhich part\b", re.I)
 _ASKS_ZH = re.compile(r"几|多少|哪|[吗呢][?？。!！\s]*$|[?？]\s*$")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 TRANSCRIPT_TURNS = 60
@@ -30,6 +38,11 @@ _PERSONAL_DATA = re.compile(
     r"((我的?|本人的?)?(手机号码?|手机|电话号码?|电话|座机|身份证号码?|身份证|证件号码?|银行卡号?|卡号|号码|联系方式)(是|为|:|：)?"
     r"|\b(my |the )?(phone|mobile|telephone|tel|cell|id card|id)( number| no\.?)?( is|:)?)?"
     r"\s*[0-9Xx-]*\*{3,}[0-9Xx-]*[，,；;。.\s]*", re.I)
+
+
+def asks_for_source(text: str) -> bool:
+    """Whether a message asks where the last answer comes from (it names a source, a passage or where it is said)."""
+    return bool(SOURCE_REQUEST_RE.search(text))
 
 
 def latest_text(tracker: Tracker) -> str:

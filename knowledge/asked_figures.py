@@ -38,14 +38,20 @@ GROWTH_FIGURE_RE = re.compile(r"(?:增长|增速|增幅|提高|提升|下降|降
 def counted_item(text: str) -> str | None:
     """What a how-many question counts: the noun right after 多少 / 几个 in its clause (新增多少学位 → 学位), else the
     last noun before the ask (人才公寓今年会多出来多少套 → 人才公寓). A place or a story around it is not counted."""
-    clause = next((c for c in re.split(r"[，,。！!？?；;]", text.lower()) if FIGURE_ASK_RE.search(c)), "")
-    tagged = [(p.word, p.flag) for p in _tagger().lcut(clause)]
+    clauses = re.split(r"[，,。！!？?；;]", text.lower())
+    at_clause = next((i for i, c in enumerate(clauses) if FIGURE_ASK_RE.search(c)), None)
+    if at_clause is None:
+        return None
+    tagged = [(p.word, p.flag) for p in _tagger().lcut(clauses[at_clause])]
     at = next((i for i, (word, _) in enumerate(tagged) if COUNT_ASK_RE.match(word)), None)
     if at is None:
         return None
-    is_noun = [len(w) >= 2 and f in NOUN_FLAGS and f != "ns" and w not in MEASURE_NOUNS for w, f in tagged]
+    is_noun = [_is_counted_noun(w, f) for w, f in tagged]
     after = [w for (w, _), noun in zip(tagged[at + 1:], is_noun[at + 1:]) if noun]
     before = [w for (w, _), noun in zip(tagged[:at], is_noun[:at]) if noun]
+    if not after and not before and at_clause > 0:
+        # 「那老人吃饭的助餐点呢,新开几个?」: the ask alone in its clause counts the last noun said before it.
+        before = [p.word for p in _tagger().lcut(clauses[at_clause - 1]) if _is_counted_noun(p.word, p.flag)]
     if not after:
         return before[-1] if before else None
     # The whole compound that ends in the noun (几个创新中心 → 创新中心, not its head 中心 alone).
@@ -57,6 +63,11 @@ def counted_item(text: str) -> str | None:
     while end < len(tagged) and is_noun[end]:
         end += 1
     return "".join(w for w, _ in tagged[start:end])
+
+
+def _is_counted_noun(word: str, flag: str) -> bool:
+    """A noun a figure may count: not a place, nor a word saying which kind of figure is asked (目标)."""
+    return len(word) >= 2 and flag in NOUN_FLAGS and flag != "ns" and word not in MEASURE_NOUNS
 
 
 def _names(item: str, clause: str) -> bool:

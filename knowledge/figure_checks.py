@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from .clauses import split_clauses
 from .passages import split_sentences
-from .query import Query
+from .query import Query, indefinite_count
 from .asked_figures import (AMOUNT_WORD_RE, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
                             value_figures)
 from .scope import RELATED_CLAUSE_SHARE
@@ -66,7 +66,7 @@ def sentence_clauses(text: str) -> tuple[tuple[int, str], ...]:
 
 def asks_figure(query: Query) -> bool:
     """Whether the question asks how many / how much / what share."""
-    return bool(FIGURE_ASK_RE.search(query.text.lower()))
+    return bool(FIGURE_ASK_RE.search(query.text.lower())) and not indefinite_count(query.text)
 
 
 def item_clauses(query: Query, text: str, idf) -> tuple[float, list[tuple[float, str]], dict[str, float]]:
@@ -112,16 +112,23 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
     tops = [i for i, (score, _) in enumerate(scored) if score == best]
     top_words = {w for i in tops for w in wanted if w in scored[i][1]}
 
+    counted = counted_item(query.text)
+    # When the clause about the asked item names what is counted (助餐点), a clause of another sentence answers only
+    # if it names it too: 「失能老人家庭养老床位180张」 shares 老人 with 「老人吃饭的助餐点新开几个」 but counts beds.
+    counted_named = counted is not None and any(_names(counted, scored[t][1]) for t in tops)
+
     def related(i: int) -> bool:
-        return (scored[i][0] >= best * RELATED_CLAUSE_SHARE
-                and (sentence_of[i] in {sentence_of[t] for t in tops}
-                     or any(w in scored[i][1] and w not in top_words for w in wanted)))
+        if scored[i][0] < best * RELATED_CLAUSE_SHARE:
+            return False
+        if sentence_of[i] in {sentence_of[t] for t in tops}:
+            return True
+        return (any(w in scored[i][1] and w not in top_words for w in wanted)
+                and (not counted_named or _names(counted, scored[i][1])))
 
     if any(states_figure(c) for i, (_, c) in enumerate(scored) if related(i)):
         return None
     if growth and any(states_figure(c, growth=True) for score, c in scored if score == best):
         return None  # an item the report sets only by its growth (地区生产总值增长5%以上) is answered by it
-    counted = counted_item(query.text)
     if counted and any(_names(counted, c) and states_figure(c) for _, c in scored):
         return None  # 「…光福九年一贯制学校…,新增学位7530个」: the clause of the counted item states it
     if counted and any(_names(counted, c) for _, c in scored):

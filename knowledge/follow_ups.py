@@ -14,6 +14,9 @@ from .normalize import fold_width
 PLACE_ONLY_RE = re.compile(r"^(?:那|那么|还有|另外)?([\u4e00-\u9fff]{2,6}?)(?:的)?(?:呢|咧)[?？。!！]*$")
 # The government a report is from names its home: 苏州市吴中区人民政府工作报告 → 吴中区, 吴中.
 HOME_RE = re.compile(r"(?:^|(?<=[省市)）]))([\u4e00-\u9fff]{2,3}?)([区县市])人民政府")
+# jieba tags roads and bridges as places (吴中大道, 胜浦大桥) and a road's first part too (长江 of 长江路): a road is
+# a thing asked about, not a place to ask the previous question of.
+ROUTE_RE = re.compile(r"(?:路|街|大道|桥|隧道|高架|高铁|铁路|线)")
 
 
 def home_places(titles: list[str]) -> set[str]:
@@ -29,7 +32,9 @@ def _places(text: str) -> list[str]:
     """Place names of `text`: jieba's, and the other districts the abstention rules know (工业园区, 相城)."""
     from .abstention import places_elsewhere  # here: abstention reads the rules, kb imports this module first
 
-    found = [p.word for p in _tagger().lcut(text) if p.flag == "ns" and len(p.word) >= 2]
+    words = _tagger().lcut(text)
+    found = [w.word for w, after in zip(words, [*words[1:], None]) if w.flag == "ns" and len(w.word) >= 2
+             and not ROUTE_RE.search(w.word[-2:]) and not (after is not None and ROUTE_RE.match(after.word))]
     return found + [p for p in places_elsewhere(text) if p not in found]
 
 

@@ -13,9 +13,12 @@ from pathlib import Path
 
 REQUESTS = Path(__file__).parent / "data" / "requests.tsv"
 # Prompt injection wins over whatever else the message says; a favour (task) is a resident's own case when it is one.
-ORDER = ("meta", "official", "service", "task")
-# A task asked of the assistant is declined like chat: the reply says what the assistant does.
-VERDICTS = {"task": "meta"}
+ORDER = ("override", "meta", "official", "service", "task")
+# A task asked of the assistant, or an instruction to drop its rules, is declined like chat: the reply says what the
+# assistant does.
+VERDICTS = {"task": "meta", "override": "meta"}
+# Where a message's clauses end: an instruction to the assistant is one clause, a question after it another.
+CLAUSE_END_RE = re.compile(r"[,，:：;；。!！]|(?<=[a-z])[.]\s")
 WORD_RE = re.compile(r"[\u3400-\u9fff]|[a-z]{2,}|\d")
 LATIN_RE = re.compile(r"[a-z]+")
 VOWELS = set("aeiouy")
@@ -40,6 +43,17 @@ def request_kind(text: str) -> str | None:
     patterns = _patterns()
     kind = next((kind for kind in ORDER if any(p.search(lowered) for p in patterns.get(kind, ()))), None)
     return VERDICTS.get(kind, kind)
+
+
+def without_override(text: str) -> str:
+    """The message without its clauses telling the assistant to drop its rules (忽略之前的所有设定), when a
+    question remains: that question is answered like any other. Otherwise the message as it is."""
+    if not isinstance(text, str):
+        return text  # the analyzer says why it cannot be asked
+    clauses = [c for c in CLAUSE_END_RE.split(text) if c.strip()]
+    overrides = _patterns().get("override", ())
+    kept = [c for c in clauses if not any(p.search(c.lower().strip()) for p in overrides)]
+    return "，".join(c.strip() for c in kept) if kept and len(kept) < len(clauses) else text
 
 
 def _mashed(word: str) -> bool:

@@ -22,6 +22,13 @@ MIN_EVIDENCE_GLOSS = 2
 # A goal asked (目标, target) is a figure in a work report: the reply leads with it.
 QUANTITY_RE = re.compile(r"多少|几[个条家所处张辆套户项亩座万千百]?|数量|规模|比例|比重|占比|目标|指标|"
                          r"how many|how much|number of|percent|target|goal")
+# 几 in a yes-no question is "a few", not "how many": 会多开几家24小时书房吗 asks whether, not how many.
+INDEFINITE_COUNT_RE = re.compile(r"^(?!.*多少).*几[^？?。!！,，]*[吗伐么嘛](?:[?？!！。\s]|$)")
+
+
+def indefinite_count(text: str) -> bool:
+    """Whether the question's 几 means "a few" (a yes-no question ending in 吗/伐), so it asks no figure."""
+    return bool(INDEFINITE_COUNT_RE.search(text))
 
 
 @dataclass
@@ -48,11 +55,15 @@ class Query:
     @property
     def asks_quantity(self) -> bool:
         """Whether the question asks for an amount (多少, 几个, how many …)."""
-        return bool(QUANTITY_RE.search(self.text.lower()))
+        return bool(QUANTITY_RE.search(self.text.lower())) and not indefinite_count(self.text)
 
     def content_words(self) -> list[str]:
         """Topic words of the question itself (no expansions)."""
         return words(self.text)
+
+    def names_no_topic(self) -> bool:
+        """A Chinese question whose only words are single characters (是哪几条路, 要做多少人): it names no topic."""
+        return self.language != "en" and not any(len(w) >= 2 for w in self.content_words())
 
     def steering_words(self) -> list[str]:
         """Words that pick the sentence and clause to quote: the question's (and their parts the report writes), its

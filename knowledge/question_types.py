@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .query import QUANTITY_RE
+from .query import QUANTITY_RE, indefinite_count
 
 QUANTITY, WHEN, WHICH, YESNO, OTHER = "quantity", "when", "which", "yesno", "other"
 WHEN_RE = re.compile(
@@ -48,7 +48,7 @@ def question_type(text: str) -> str:
         return WHEN
     if WHICH_RE.search(lowered):  # before quantity: 哪几个 names items, it does not count them
         return WHICH
-    if QUANTITY_RE.search(lowered):
+    if QUANTITY_RE.search(lowered) and not indefinite_count(lowered):
         return QUANTITY
     if YESNO_RE.search(lowered):
         return YESNO

@@ -83,7 +83,9 @@ class Retriever:
         joint = self._rank_one(Query(raw=context.raw + " " + query.raw, text=f"{context.text} {query.text}",
                                      language=query.language, expansions=context.expansions + query.expansions,
                                      hints=context.hints + query.hints), mode)
-        fused = ranking.fused + CONTEXT_WEIGHT * joint.fused
+        # A follow-up naming no topic of its own — only the unit it counts or lists (是哪几条路, 要做多少人) — is
+        # about its context's passage: 路 alone would meet 「路虽远,行则将至」.
+        fused = joint.fused if query.names_no_topic() else ranking.fused + CONTEXT_WEIGHT * joint.fused
         topic = follow_up_topic(query.text) if mode != "dense" else None
         if topic:  # the thing it turns to outweighs the rest of its words (哪家要扩建 → 扩建 elsewhere)
             scores = self.lexical.scores(topic)

@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import records
 from actions.answer import ActionAnswerReport, ActionShowSource
 from actions.clarify import ActionClarify
+from actions.conversation import asks_for_source
 from actions.handoff import ActionAffirm, ActionHandoff
 from actions.language import ActionDetectLanguage
 from tests.bot.conversation_fixtures import bot_event, tracker_for, user_event
+
+REPO = Path(__file__).resolve().parents[2]
 
 CITATION_KEYS = {"passage_id", "document", "section", "title", "quote", "text", "kb_version"}
 
@@ -223,6 +228,25 @@ def test_a_fragment_taken_for_a_source_request_is_answered(kb, app_db):
 
     assert "非遗出海" in citation_of(messages)["quote"]
     assert slots_set(events)["outcome"] == "answered"
+
+
+def test_a_question_taken_for_a_source_request_gets_the_report_verdict(kb, app_db):
+    _, events = run(ActionAnswerReport(knowledge_base=kb), tracker_for("今年新增多少学位？"))
+    citation = slots_set(events)["last_citation"]
+    tracker = tracker_for("What's the minimum wage?", intent="ask_source",
+                          slots={"last_citation": citation, "outcome": "answered", "last_question": "今年新增多少学位？"})
+    messages, events = run(ActionShowSource(knowledge_base=kb), tracker)
+
+    assert "新增学位7530个" not in messages[0]["text"] and not any(m.get("custom") for m in messages)
+    assert slots_set(events)["outcome"] != "answered"
+
+
+def test_every_source_request_example_names_a_source():
+    examples = [line[2:].strip() for line in
+                yaml.safe_load((REPO / "bot/data/nlu/source.yml").read_text(encoding="utf-8"))["nlu"][0]["examples"].splitlines()
+                if line.strip()]
+    assert examples and all(asks_for_source(e) for e in examples)
+    assert not any(asks_for_source(q) for q in ("What's the IPO target?", "Where is the new hospital?", "非遗出海"))
 
 
 def test_show_source_without_an_answer_says_so(kb):

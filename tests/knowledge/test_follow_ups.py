@@ -18,3 +18,6 @@ def test_a_place_only_follow_up_replaces_the_previous_questions_place():
 def test_other_follow_ups_are_left_alone():
     assert asked_of_place("那站点呢", "相城区公交站点新增多少", HOME) is None  # 站点 is no place
     assert asked_of_place("那吴中呢", "今年新增学位多少", HOME) is None  # nothing to replace
+    # jieba tags roads and bridges as places: a road asked after another is a new topic, not a place to ask about
+    assert asked_of_place("胜浦大桥呢?", "长江路南延今年能贯通吗?", HOME) is None
+    assert asked_of_place("吴中大道呢?", "东方大道快速化改造要花多少钱?", HOME) is None

@@ -101,3 +101,14 @@ def test_a_place_only_follow_up_asks_the_previous_question_of_that_place(kb):
 
 def test_a_bare_follow_up_after_how_many_prefers_the_passage_stating_a_number(kb):
     assert "500人" in kb.answer("那领军人才呢", context="人才政策，人才公寓今年新增多少套").text
+
+
+def test_a_road_follow_up_after_another_road_answers_of_its_own_clause(kb):
+    answer = kb.answer("勝浦大橋呢?", context="長江路南延今年能貫通嗎?")
+    assert "胜浦大桥" in answer.citation.clause and "长江路南延" not in answer.text
+
+
+def test_a_follow_up_naming_only_what_it_counts_stays_on_its_contexts_passage(kb):
+    # 路 alone would meet the closing words 「路虽远,行则将至」; 人 alone, any passage counting people
+    assert "金枫北路" in kb.answer("是哪几条路?", context="老小区一落雨门口就积水,今年有几处积水点要改造?").text
+    assert "1万人" in kb.answer("要做多少人?", context="心肺联筛是啥,今年还搞伐?").text

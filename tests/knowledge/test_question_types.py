@@ -11,6 +11,7 @@ from knowledge.question_types import (OTHER, QUANTITY, WHEN, WHICH, YESNO, asks_
     ("哪些道路要改造", WHICH), ("要建哪几个学校", WHICH), ("Which streets will be fixed?", WHICH),
     ("会不会新建社区卫生服务中心", YESNO), ("是不是要盖新学校", YESNO), ("有没有助餐的地方", YESNO),
     ("蠡墅老街要改造了吗", YESNO), ("Is there a marathon around Taihu?", YESNO),
+    ("会多开几家24小时书房吗", YESNO), ("今年新开几家书房", QUANTITY),  # 几 before 吗 is "a few"
     ("新建学校", OTHER), ("那停车泊位呢", OTHER), ("pocket parks", OTHER),
 ])
 def test_question_type(text, kind):
