@@ -18,7 +18,7 @@ ORDER = ("override", "meta", "official", "service", "task")
 # assistant does.
 VERDICTS = {"task": "meta", "override": "meta"}
 # Where a message's clauses end: an instruction to the assistant is one clause, a question after it another.
-CLAUSE_END_RE = re.compile(r"[,，:：;；。!！]|(?<=[a-z])[.]\s")
+CLAUSE_END_RE = re.compile(r"(?<!\d),(?!\d)|[，:：;；。!！]|(?<=[a-z])[.]\s")  # not the comma of 10,000
 WORD_RE = re.compile(r"[\u3400-\u9fff]|[a-z]{2,}|\d")
 LATIN_RE = re.compile(r"[a-z]+")
 VOWELS = set("aeiouy")

@@ -27,6 +27,8 @@ DIGIT_RE = re.compile(r"\d")
 # A time the clause itself states (上半年全部开工, 九月底前, 2026年): a when-question leads with it.
 TIME_RE = re.compile(r"[上下]半年|年底|年内|月底|季度|\d+月|[一二三四五六七八九十]{1,2}月|底前|\d{4}年")
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
+# 区级重点项目 is what the report writes 区重点项目: a level word's 级 may be left out.
+LEVEL_RE = re.compile(r"([区市省县镇村])级")
 # 「A、B等3个项目建设」: a count after 等 sums up the whole list, so the list is one unit.
 SUMMARY_RE = re.compile(r"等\s*\d")
 # Verbs a work report opens a list with; a list item starting with one needs no borrowed verb.
@@ -77,7 +79,7 @@ class _Matcher:
                  previous: str = "") -> None:
         self.own = {w: idf(w) or 1.0 for w in own if w}
         self.context = {w: idf(w) or 1.0 for w in context if w and w not in self.own}
-        self.bigrams = _bigrams(question)
+        self.bigrams = _bigrams(question) | _bigrams(LEVEL_RE.sub(r"\1", question))
         self.previous_bigrams = _bigrams(previous) - self.bigrams
         self.kind = kind
         self.counted = counted_item(question) if kind == QUANTITY else None

@@ -112,3 +112,8 @@ def test_a_follow_up_naming_only_what_it_counts_stays_on_its_contexts_passage(kb
     # 路 alone would meet the closing words 「路虽远,行则将至」; 人 alone, any passage counting people
     assert "金枫北路" in kb.answer("是哪几条路?", context="老小区一落雨门口就积水,今年有几处积水点要改造?").text
     assert "1万人" in kb.answer("要做多少人?", context="心肺联筛是啥,今年还搞伐?").text
+
+
+def test_a_level_word_matches_the_reports_level_without_its_suffix(kb):
+    # 区级重点项目 is written 区重点项目: not the 市重点项目 clause beside it
+    assert kb.answer("区级重点项目有几个?总投资多少?").citation.clause.startswith("260个")
