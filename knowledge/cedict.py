@@ -33,6 +33,9 @@ BRITISH_RE = re.compile("|".join(BRITISH))
 # A long gloss (太湖: "lake tai near wuxi city 无锡, bordering on jiangsu …") names its headword first: the words
 # before its first comma or one of these words are indexed as well.
 HEAD_ENDS = frozenset("near in on at of located bordering between from with which that".split())
+# A word after one of these is a noun ("what share of", "any parks"), unless it is a participle ("new signed projects").
+DETERMINERS = frozenset("a an the what which whose this that these those its their our my your any some each every "
+                        "no new more many".split())
 GLOSS_STOP = frozenset("a an the to of for in on at by one's sb sth something someone be or and with as".split())
 
 
@@ -124,30 +127,43 @@ class Glossary:
         index: dict[tuple[str, ...], set[str]] = {}
         exact: dict[tuple[str, ...], set[str]] = {}  # words whose whole gloss is the key (project: 项目)
         entries = dictionary()
+        nominal: set[tuple[tuple[str, ...], str]] = set()
         for word in report_words:
             for gloss in entries.get(word, ()):
+                verb = gloss.strip().startswith("to ")
                 for n, key in enumerate(gloss_keys(gloss)):
                     if 0 < len(key) <= MAX_GLOSS_WORDS:
                         index.setdefault(key, set()).add(word)
                         if n == 0:
                             exact.setdefault(key, set()).add(word)
+                        if not verb or any(k.endswith("ing") for k in key):  # parking, from "to park", is a noun
+                            nominal.add((key, word))
         loose: dict[tuple[str, ...], set[str]] = {}
         for key, words in index.items():
             loose.setdefault(loose_key(key), set()).update(words)
+        # Words a key glosses only as a verb (停车 "to park"): a noun in the question (parks, a share) is not them.
+        self.verbal = {key: {w for w in words if (key, w) not in nominal} for key, words in index.items()}
+        loose_nominal = {(loose_key(key), word) for key, word in nominal}
+        self.loose_verbal = {key: {w for w in words if (key, w) not in loose_nominal} for key, words in loose.items()}
         self.shared = {key: len(words) for key, words in index.items()}
         self.loose_shared = {key: len(words) for key, words in loose.items()}
         self.index = _kept(index, exact, report)
         self.loose = _kept(loose, {loose_key(key): words for key, words in exact.items()}, report)
         self.size = max(1, len(report_words))
 
-    def lookup(self, key: tuple[str, ...]) -> tuple[tuple[str, ...], int] | None:
-        """The report words a phrase key glosses (the plain key, else its Snowball stems) and how many share it."""
+    def lookup(self, key: tuple[str, ...], noun: bool = False) -> tuple[tuple[str, ...], int] | None:
+        """The report words a phrase key glosses (the plain key, else its Snowball stems) and how many share it;
+        for a `noun` of the question, not the words it glosses only as a verb."""
         if key in self.index:
-            return self.index[key], self.shared[key]
-        stems = loose_key(key)
-        if stems in self.loose:
-            return self.loose[stems], self.loose_shared[stems]
-        return None
+            found, shared, verbal = self.index[key], self.shared[key], self.verbal.get(key, set())
+        elif loose_key(key) in self.loose:
+            stems = loose_key(key)
+            found, shared, verbal = self.loose[stems], self.loose_shared[stems], self.loose_verbal.get(stems, set())
+        else:
+            return None
+        if noun:
+            found = tuple(w for w in found if w not in verbal)
+        return (found, shared) if found else None
 
     def idf(self, key: tuple[str, ...]) -> float:
         """How specific a gloss is: few report words share it."""
@@ -157,17 +173,9 @@ class Glossary:
     def matches(self, question: str, stop: frozenset[str]) -> list[tuple[int, str]]:
         """(gloss length in words, report word) for the question's content words, longest phrase first, most
         specific first; a word inside a longer matched phrase is not matched again on its own."""
-        lemmas = [stem(w) for w in WORD_RE.findall(question.lower()) if w not in stop and w not in GLOSS_STOP]
-        used = [False] * len(lemmas)
         found: list[tuple[float, int, str]] = []
-        for n in range(min(MAX_GLOSS_WORDS, len(lemmas)), 0, -1):
-            for i in range(len(lemmas) - n + 1):
-                key = tuple(sorted(lemmas[i:i + n]))
-                hit = None if any(used[i:i + n]) else self.lookup(key)
-                if hit is None:
-                    continue
-                used[i:i + n] = [True] * n
-                found.extend((self.idf(key) * n, n, w) for w in hit[0])
+        for _, _, key, words in self._phrases(question, stop):
+            found.extend((self.idf(key) * len(key), len(key), w) for w in words)
         out: dict[str, int] = {}
         for _, n, word in sorted(found, key=lambda e: -e[0]):
             out.setdefault(word, n)
@@ -176,18 +184,26 @@ class Glossary:
     def groups(self, question: str, stop: frozenset[str], min_words: int = 1) -> list[tuple[int, int, tuple[str, ...]]]:
         """For each matched phrase of at least `min_words` words: its (start, end) in the lowered question and the
         report words it glosses — alternatives, any of which says what that phrase says."""
-        found_words = [m for m in WORD_RE.finditer(question.lower())
-                       if m.group() not in stop and m.group() not in GLOSS_STOP]
-        lemmas = [stem(m.group()) for m in found_words]
+        return [(start, end, words) for start, end, key, words in self._phrases(question, stop) if len(key) >= min_words]
+
+    def _phrases(self, question: str, stop: frozenset[str]) -> list[tuple[int, int, tuple[str, ...], tuple[str, ...]]]:
+        """(start, end, key, report words) of each matched phrase of the lowered question, longest first; a word
+        inside a longer matched phrase is not matched again. A one-word noun (plural, or after a determiner: parks,
+        a share) does not match what its key glosses only as a verb (停车 "to park", 共享 "to share")."""
+        tokens = list(WORD_RE.finditer(question.lower()))
+        content = [i for i, m in enumerate(tokens) if m.group() not in stop and m.group() not in GLOSS_STOP]
+        lemmas = [stem(tokens[i].group()) for i in content]
+        nouns = [stem(tokens[i].group()) != tokens[i].group() and tokens[i].group().endswith("s")
+                 or (i > 0 and tokens[i - 1].group() in DETERMINERS and not tokens[i].group().endswith(("ed", "ing")))
+                 for i in content]
         used, found = [False] * len(lemmas), []
         for n in range(min(MAX_GLOSS_WORDS, len(lemmas)), 0, -1):
             for i in range(len(lemmas) - n + 1):
                 key = tuple(sorted(lemmas[i:i + n]))
-                hit = None if any(used[i:i + n]) else self.lookup(key)
+                hit = None if any(used[i:i + n]) else self.lookup(key, noun=n == 1 and nouns[i])
                 if hit is not None:
                     used[i:i + n] = [True] * n
-                    if n >= min_words:
-                        found.append((found_words[i].start(), found_words[i + n - 1].end(), hit[0]))
+                    found.append((tokens[content[i]].start(), tokens[content[i + n - 1]].end(), key, hit[0]))
         return found
 
     def expansions(self, question: str, stop: frozenset[str]) -> list[str]:

@@ -32,6 +32,13 @@ def test_glossary_follows_the_given_vocabulary():
     assert Glossary(set()).expansions("school places", stopwords()) == []
 
 
+def test_a_noun_of_the_question_is_not_what_a_word_glosses_only_as_a_verb():
+    glossary = Glossary({"停车", "公园", "签约"})
+    assert glossary.expansions("Any new country parks?", stopwords()) == ["公园"]  # 停车 is only "to park"
+    assert "停车" in glossary.expansions("Where can I park?", stopwords())
+    assert "签约" in glossary.expansions("new signed projects", stopwords())  # a participle, not a noun
+
+
 def test_english_question_expanded_by_cedict(kb):
     query = kb.analyzer.analyze("How many school places will be added?")
     assert "学位" in query.expansions
