@@ -247,19 +247,23 @@ def english_missing_term(kb, query: Query, passage) -> str | None:
     return None
 
 
-def english_term_groups(analyzer, query: Query) -> list[tuple[str, ...]]:
+def english_term_groups(analyzer, query: Query, min_words: int = MIN_EVIDENCE_GLOSS) -> list[tuple[str, ...]]:
     """The report terms an English question's phrases map to (table and CC-CEDICT), one group of alternatives per
-    phrase (health → 健康 or 医疗); a phrase inside a longer matched one ("investment" in "investment promotion" →
-    招商) is not read again."""
+    phrase (health → 健康 or 医疗; GDP → 地区生产总值 or GDP itself, which the report also writes); a phrase inside a
+    longer matched one ("investment" in "investment promotion" → 招商) is not read again. CC-CEDICT phrases count
+    from `min_words` words (one-word glosses are weak evidence)."""
     lowered, found = query.text.lower(), []
+    report = analyzer.report.lower()
     for phrase, targets in analyzer.synonyms.entries:
         hit = re.search(rf"(?<![a-z]){re.escape(phrase)}(?:e?s)?(?![a-z])", lowered) if phrase.isascii() else None
         if hit:
-            found.append((hit.start(), hit.end(), tuple(targets)))
-    found += analyzer.glossary.groups(query.text, stopwords(), MIN_EVIDENCE_GLOSS)
+            written = (phrase,) if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", report) else ()
+            found.append((hit.start(), hit.end(), tuple(t for t in targets if t in query.expansions) + written))
+    found += [(start, end, tuple(t for t in group if t in query.expansions))
+              for start, end, group in analyzer.glossary.groups(query.text, stopwords(), min_words)]
     spans, groups = [], []
     for start, end, group in sorted(found, key=lambda f: f[0] - f[1]):  # longest phrase first
         if not any(s <= start and end <= e for s, e in spans):
             spans.append((start, end))
             groups.append(group)
-    return [g for g in (tuple(t for t in group if t in query.expansions) for group in groups) if g]
+    return [g for g in groups if g]

@@ -108,3 +108,15 @@ def test_the_reports_commonest_words_meeting_are_no_evidence(kb):
     paragraph = "坚持守正创新,大力提振消费,发展文旅产业,繁荣文化事业。"
     assert {"发展", "产业"} <= {w for g in query.gloss_groups for w in g}
     assert paired_glosses(query, paragraph, kb.retriever.lexical.idf) == []
+
+
+def test_an_english_phrase_is_covered_by_any_of_its_alternatives(kb):
+    """R&D maps to 研发 or 研究院, GDP to 地区生产总值 or GDP as the report also writes it: a paragraph saying 研发 and
+    GDP covers the question, so the answer is not withheld for the alternatives it does not say."""
+    from knowledge.confidence import features
+
+    question = "What is the R&D spending target as a share of GDP?"
+    query, _, hits, _ = kb._search(question, 5, None)
+    cited = next(h for h in hits if "4.12%" in h.passage.text)
+    assert features(kb, query, hits, kb.paragraph_text(cited.passage), 0.0).coverage >= MIN_COVERAGE
+    assert "4.12%" in kb.answer(question).text
