@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import records
 from knowledge import EmptyQueryError, KnowledgeError, PassageNotFoundError, QueryTooLongError
 
-from .conversation import asks_for_source, is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language, \
+from .conversation import asks_capabilities, asks_for_source, is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language, \
     unclear_language, without_personal_data
 from .knowledge_action import KnowledgeAction
 from .replies import TOPIC_QUESTIONS, say
@@ -155,4 +155,19 @@ class ActionShowSource(ActionAnswerReport):
             except PassageNotFoundError:
                 logger.warning("cited passage %s is no longer published", citation.get("passage_id"))
         dispatcher.utter_message(text=say("source", language, **fields), json_message={"citation": citation})
+        return []
+
+
+class ActionCapabilities(ActionAnswerReport):
+    """Say what the assistant does — unless NLU took a question for that request (「今年會出版什麼書嗎?」): a message
+    that neither addresses the assistant nor asks what may be asked is answered as a question about the report."""
+
+    def name(self) -> str:
+        return "action_capabilities"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = latest_text(tracker).strip()
+        if text and not is_payload(text) and not asks_capabilities(text):
+            return super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_capabilities")
         return []

@@ -29,6 +29,10 @@ SOURCE_REQUEST_RE = re.compile(
     r"\bwhere (?:does|did) (?:it|that|this|the report) say|\bwhere did you (?:get|find|see|read)|"
     r"\bwhere (?:is|was) (?:that|this|it) (?:from|in|said|written)\b|"
     r"\bpart of the report\b|\bwhich part\b", re.I)
+# What asking the assistant what it can do says: it addresses the assistant (你, you, 助手, 这里) or asks what may be
+# asked. A message NLU takes for one without such words (「今年會出版什麼書嗎?」) is a question about the report.
+CAPABILITY_REQUEST_RE = re.compile(r"[你您妳]|助手|[这這]里|[这這]裡|[问問][你些什啥]|能[问問]|可以[问問]|\byou\b|\byourself\b|"
+                                   r"\bcan i ask\b", re.I)
 _ASKS_ZH = re.compile(r"几|多少|哪|[吗呢][?？。!！\s]*$|[?？]\s*$")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 TRANSCRIPT_TURNS = 60
@@ -43,6 +47,11 @@ _PERSONAL_DATA = re.compile(
 def asks_for_source(text: str) -> bool:
     """Whether a message asks where the last answer comes from (it names a source, a passage or where it is said)."""
     return bool(SOURCE_REQUEST_RE.search(text))
+
+
+def asks_capabilities(text: str) -> bool:
+    """Whether a message asks what the assistant can do (it addresses the assistant or asks what may be asked)."""
+    return bool(CAPABILITY_REQUEST_RE.search(text))
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -10,9 +10,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import records
-from actions.answer import ActionAnswerReport, ActionShowSource
+from actions.answer import ActionAnswerReport, ActionCapabilities, ActionShowSource
 from actions.clarify import ActionClarify
-from actions.conversation import asks_for_source
+from actions.conversation import asks_capabilities, asks_for_source
 from actions.handoff import ActionAffirm, ActionHandoff
 from actions.language import ActionDetectLanguage
 from tests.bot.conversation_fixtures import bot_event, tracker_for, user_event
@@ -247,6 +247,21 @@ def test_every_source_request_example_names_a_source():
                 if line.strip()]
     assert examples and all(asks_for_source(e) for e in examples)
     assert not any(asks_for_source(q) for q in ("What's the IPO target?", "Where is the new hospital?", "非遗出海"))
+
+
+def test_capabilities_are_told_and_a_question_taken_for_that_request_is_answered(kb, app_db):
+    messages, _ = run(ActionCapabilities(knowledge_base=kb), tracker_for("你能回答哪些问题", intent="ask_capabilities"))
+    assert [m.get("response") for m in messages] == ["utter_capabilities"]
+
+    messages, events = run(ActionCapabilities(knowledge_base=kb), tracker_for("今年會出版什麼書嗎?", intent="ask_capabilities"))
+    assert "苏州千村故事" in citation_of(messages)["quote"] and slots_set(events)["outcome"] == "answered"
+
+
+def test_every_capabilities_example_addresses_the_assistant():
+    blocks = yaml.safe_load((REPO / "bot/data/nlu/smalltalk.yml").read_text(encoding="utf-8"))["nlu"]
+    examples = [line[2:].strip() for b in blocks if b.get("intent") == "ask_capabilities"
+                for line in b["examples"].splitlines() if line.strip()]
+    assert examples and all(asks_capabilities(e) for e in examples)
 
 
 def test_show_source_without_an_answer_says_so(kb):
