@@ -17,6 +17,8 @@ from .question_types import OTHER, WHEN, WHEN_RE, WHICH, YESNO, YESNO_RE, questi
 LONG_QUESTION_CHARS = 40
 NOT_THING_TAGS = frozenset("vmqrcdpuxey")
 # 「各多少」「分别是多少」: a figure for each of several listed things is asked.
+# 单独 / 光是 before an ask: the figure of one part alone, which a total does not give.
+PART_ALONE_RE = re.compile(r"(?:单独|单单|单是|光是)(?=[^。？?！!]*(?:多少|几))")
 BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|分别(?:是|有|为)?(?:多少|几)")
 ASKING_CLAUSES = 2
 # Words of an asked object's noun run; jieba tags some modifiers as names or set phrases (康复 nr, 特殊教育 l).
@@ -167,7 +169,12 @@ def relative_year_outside(kb, asking: str, passage, paragraph: str) -> str | Non
 
 def breakdown_asked(text: str) -> list[str]:
     """The parts a question asks a figure for each of: 「幼儿园、小学、初中各多少个」, 「小学多少个初中多少个」
-    (the nouns listed before 各 / 分别, or the noun before each of two asks or more)."""
+    (the nouns listed before 各 / 分别, or the noun before each of two asks or more), or the things it asks a figure of
+    on their own (「幼儿园的学位单独多少个」: every one of them must be in the quote)."""
+    alone = PART_ALONE_RE.search(text)
+    if alone:  # 「那幼儿园的学位单独新增多少个」: the part (幼儿园) of a total the report gives (学位)
+        return [w for w, f in _tagged(text[:alone.start()])
+                if len(w) >= 2 and f[:1] not in NOT_THING_TAGS and w not in MEASURE_NOUNS and w not in stopwords()]
     each = BREAKDOWN_RE.search(text)
     if each:
         listed = re.split(r"[、和跟与及,，]", text[:each.start()])

@@ -92,6 +92,10 @@ def test_a_breakdown_is_answered_only_by_a_sentence_naming_each_part(kb):
     answer = kb.answer("今年新增学位里小学和初中各多少个")
     assert answer.abstained and answer.reason == "no_match:初中", answer.reason
     assert not kb.answer("公交站点和共享单车各新增多少").abstained  # the sentence names both
+    # one part on its own (单独): the total 新增学位7530个 does not give it
+    assert breakdown_asked("那幼儿园的学位单独新增多少个") == ["幼儿园", "学位"]
+    answer = kb.answer("那幼儿园的学位单独新增多少个", context="小孩上学的名额今年多多少")
+    assert answer.abstained and answer.reason == "no_match:幼儿园", answer.reason
 
 
 def test_a_question_about_the_assistant_itself_is_small_talk(kb):
