@@ -17,9 +17,9 @@ from .question_types import OTHER, WHEN, WHEN_RE, WHICH, YESNO, YESNO_RE, questi
 LONG_QUESTION_CHARS = 40
 NOT_THING_TAGS = frozenset("vmqrcdpuxey")
 # 「各多少」「分别是多少」: a figure for each of several listed things is asked.
+BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|分别(?:是|有|为)?(?:多少|几)")
 # 单独 / 光是 before an ask: the figure of one part alone, which a total does not give.
 PART_ALONE_RE = re.compile(r"(?:单独|单单|单是|光是)(?=[^。？?！!]*(?:多少|几))")
-BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|分别(?:是|有|为)?(?:多少|几)")
 ASKING_CLAUSES = 2
 # Words of an asked object's noun run; jieba tags some modifiers as names or set phrases (康复 nr, 特殊教育 l).
 OBJECT_FLAGS = NOUN_FLAGS | {"vn", "b", "l", "nr"}
@@ -173,8 +173,7 @@ def breakdown_asked(text: str) -> list[str]:
     on their own (「幼儿园的学位单独多少个」: every one of them must be in the quote)."""
     alone = PART_ALONE_RE.search(text)
     if alone:  # 「那幼儿园的学位单独新增多少个」: the part (幼儿园) of a total the report gives (学位)
-        return [w for w, f in _tagged(text[:alone.start()])
-                if len(w) >= 2 and f[:1] not in NOT_THING_TAGS and w not in MEASURE_NOUNS and w not in stopwords()]
+        return [w for w in _things(text[:alone.start()]) if w not in stopwords()]
     each = BREAKDOWN_RE.search(text)
     if each:
         listed = re.split(r"[、和跟与及,，]", text[:each.start()])
@@ -188,10 +187,15 @@ def breakdown_asked(text: str) -> list[str]:
     return [n for n in nouns if n] if len(nouns) >= 2 and all(nouns) else []
 
 
+def _things(text: str) -> list[str]:
+    """The words of `text` that name things: no verb, number or function word (jieba tags 初中 as a locality and 幼儿园
+    as a person's name, so noun tags alone miss them), nor a word saying which kind of figure is asked."""
+    return [w for w, f in _tagged(text) if len(w) >= 2 and f[:1] not in NOT_THING_TAGS and w not in MEASURE_NOUNS]
+
+
 def _last_noun(text: str) -> str | None:
-    """The thing a list item names: its last word that is no verb, number or function word (jieba tags 初中 as a
-    locality and 幼儿园 as a person's name, so noun tags alone miss them)."""
-    found = [w for w, f in _tagged(text) if len(w) >= 2 and f[:1] not in NOT_THING_TAGS and w not in MEASURE_NOUNS]
+    """The thing a list item names: its last word that names a thing."""
+    found = _things(text)
     return found[-1] if found else None
 
 
