@@ -259,6 +259,8 @@ def classify(text: str, has_context: bool = False) -> str | None:
     if kind == "service":
         # 「暑假孩子没人管,今年暑托班开多少个?」: a complaint in the story, then a question on the report's plans.
         last = [c for c in re.split(r"[，,。！!；;]", text) if c.strip()][-1]
-        if last != text and "我" not in last and request_kind(last) is None and question_type(last) in (QUANTITY, WHICH):
+        # 「邻里纠纷没人管，报告怎么说」: what the report says of it is asked.
+        asked = question_type(last) in (QUANTITY, WHICH) or "报告" in last
+        if last != text and "我" not in last and request_kind(last) is None and asked:
             return None
     return kind

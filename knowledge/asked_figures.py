@@ -12,7 +12,7 @@ from .lexical import NOUN_FLAGS, _tagger
 
 # A rate asked (增速, 几个点, 几成, growth target): a figure question that only a rate or a doubling answers.
 RATE_ASK = r"增速|增幅|几个点|几成|\bgrowth (?:rate|target)\b|\bgrow by\b|\bby how much\b[^?]*\b(?:grow|rise|increase)"
-FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
+FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这好])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
                            r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
                            rf"\bshare\b|\bproportion\b|\bratio\b|{RATE_ASK}")
 # The word after 多少 / 几个 is what is counted (新增多少学位 → 学位); a question ending in the ask counts the noun before it.

@@ -15,12 +15,15 @@ from .normalize import fold_width
 from .passages import Sentence
 from .question_types import QUANTITY, WHEN, WHICH
 from .asked_figures import AMOUNT_WORD_RE, COUNT_WORD_RE, counted_item
+from .levels import asked_grades, grade_conflict
 
 # The context's words only break ties between clauses the follow-up's own words match equally.
 CONTEXT_WEIGHT = 0.2
 FIGURE_PREFERENCE = 1.5
 # A word the figure counts (学位7530个) weighs more for 多少 than one that merely shares the clause.
 COUNTED_PREFERENCE = 1.5
+# A clause of another level or class than the one asked (市重点项目 for 「区里的呢」) keeps a tenth of its match.
+OTHER_GRADE_WEIGHT = 0.1
 # Beyond this a list is cut to the stretch of items the question names (做好森林防火、…、防汛抗旱).
 LIST_MAX_CHARS = 60
 DIGIT_RE = re.compile(r"\d")
@@ -83,6 +86,7 @@ class _Matcher:
         self.previous_bigrams = _bigrams(previous) - self.bigrams
         self.kind = kind
         self.counted = counted_item(question) if kind == QUANTITY else None
+        self.grades = asked_grades(question) or asked_grades(previous)
 
     def score(self, text: str) -> tuple[float, int, float, bool, int]:
         """(own-word match, shared question characters, match with the context, states a figure, shared characters
@@ -96,6 +100,8 @@ class _Matcher:
         weight = FIGURE_PREFERENCE if self.kind == QUANTITY and has_figure else 1.0
         if self.kind == WHEN and TIME_RE.search(norm):
             weight = FIGURE_PREFERENCE
+        if grade_conflict(self.grades, norm):
+            weight *= OTHER_GRADE_WEIGHT
         # Ties between clauses the question's own words match equally go to the one sharing more of its characters
         # (「公车站点今年新增几个」: 公交 is in two clauses, 站点 and 新增 in one; 「区重点新开工项目呢」 after a
         # question on 市重点 ones: 区重 is the follow-up's own), then to the context's words, then to a figure.

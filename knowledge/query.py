@@ -10,8 +10,10 @@ from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
 from .cedict import Glossary
 from .figures_en import chinese_amounts
 from .language import detect_language
+from .levels import CLASS_NUMERAL_RE, ROMAN
 from .lexical import USER_DICT, _jieba, specific_words, stopwords, words
-from .normalize import SynonymTable, default_synonym_paths, expand_abbreviations, normalize_query, to_mandarin
+from .normalize import (SynonymTable, default_synonym_paths, expand_abbreviations, fold_width, normalize_query,
+                        to_mandarin)
 from .thesaurus import Thesaurus
 
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
@@ -93,6 +95,7 @@ class QueryAnalyzer:
     def __init__(self, report_texts: list[str], synonym_paths: list[Path] | None = None) -> None:
         self.synonyms = SynonymTable.load(*(synonym_paths or default_synonym_paths()))
         self.report = "\n".join(report_texts)
+        self.report_folded = fold_width(self.report).lower()
         self.terms = [t for t in _user_terms() if t in self.report]
         self._typo_keys = self._index_ngrams()
         self._pinyin = _pinyin_names(self.terms)
@@ -118,7 +121,7 @@ class QueryAnalyzer:
         # A gloss of two words or more (place in school → 学位) is as specific as a table entry; one word is a hint.
         for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS), *amounts,
                      *self.thesaurus.expansions(unknown),
-                     *self._typo_fixes(text), *self._pinyin_hits(text),
+                     *self._typo_fixes(text), *self._pinyin_hits(text), *self._roman_classes(text),
                      *(written for said, written in self._bracketed if said in text)]:
             if term not in found and term not in text:
                 found.append(term)
@@ -167,6 +170,11 @@ class QueryAnalyzer:
                     if len(candidates) == 1:
                         fixes.extend(candidates)
         return fixes
+
+    def _roman_classes(self, text: str) -> list[str]:
+        """三类 → iii when the report writes a class as Ⅲ (folded to iii)."""
+        return [ROMAN[n] for n in CLASS_NUMERAL_RE.findall(text)
+                if re.search(rf"(?<![a-z]){ROMAN[n]}(?![a-z])", self.report_folded)]
 
     def _pinyin_hits(self, text: str) -> list[str]:
         if not re.search(r"[A-Za-z]{3,}", text):

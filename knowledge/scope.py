@@ -15,7 +15,11 @@ from .asked_figures import MEASURE_NOUNS
 from .question_types import OTHER, WHEN, WHEN_RE, WHICH, YESNO, YESNO_RE, question_type
 
 LONG_QUESTION_CHARS = 40
-NOT_THING_TAGS = frozenset("vmqrcdpuxey")
+# The most a part named between two asks of a breakdown takes (「，初中」, 「、幼儿园要新建」).
+PART_CHARS = 8
+NOT_THING_TAGS = frozenset("vmqrcdpuxeyt")  # t: a time (今年) is never the thing asked of
+# Who is to do it (今年政府弄多少张), never the thing a figure is asked of.
+AGENT_NOUNS = frozenset("政府 区政府 区里 市里 上面 官方 领导 部门".split())
 # 「各多少」「分别是多少」: a figure for each of several listed things is asked.
 BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|分别(?:是|有|为)?(?:多少|几)")
 # 单独 / 光是 before an ask: the figure of one part alone, which a total does not give.
@@ -179,8 +183,9 @@ def breakdown_asked(text: str) -> list[str]:
         listed = re.split(r"[、和跟与及,，]", text[:each.start()])
         nouns = [_last_noun(part) for part in listed if part.strip()]
         return [n for n in nouns if n] if len(nouns) >= 2 else []
-    asks = list(re.finditer(r"多少|几[个所家条]", text))
-    if len(asks) < 2:
+    asks = list(re.finditer(r"多少|(?<![十哪那这好])几[个所家条]", text))  # 好几个景点 tells, not asks
+    # 「小学多少个、初中多少个」 lists parts; 「…床位弄多少张，还有老房子装扶手的那个改造弄多少户」 asks a second thing.
+    if len(asks) < 2 or any(ask.start() - previous.end() > PART_CHARS for previous, ask in zip(asks, asks[1:])):
         return []
     nouns = [_last_noun(text[previous.end() if previous else 0:ask.start()])
              for previous, ask in zip([None, *asks[:-1]], asks)]
@@ -190,7 +195,8 @@ def breakdown_asked(text: str) -> list[str]:
 def _things(text: str) -> list[str]:
     """The words of `text` that name things: no verb, number or function word (jieba tags 初中 as a locality and 幼儿园
     as a person's name, so noun tags alone miss them), nor a word saying which kind of figure is asked."""
-    return [w for w, f in _tagged(text) if len(w) >= 2 and f[:1] not in NOT_THING_TAGS and w not in MEASURE_NOUNS]
+    return [w for w, f in _tagged(text) if len(w) >= 2 and f[:1] not in NOT_THING_TAGS
+            and w not in MEASURE_NOUNS | AGENT_NOUNS]
 
 
 def _last_noun(text: str) -> str | None:

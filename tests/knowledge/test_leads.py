@@ -117,3 +117,24 @@ def test_a_follow_up_naming_only_what_it_counts_stays_on_its_contexts_passage(kb
 def test_a_level_word_matches_the_reports_level_without_its_suffix(kb):
     # 区级重点项目 is written 区重点项目: not the 市重点项目 clause beside it
     assert kb.answer("区级重点项目有几个?总投资多少?").citation.clause.startswith("260个")
+
+
+def test_a_clause_of_another_level_or_class_than_the_asked_one_does_not_lead(kb):
+    # the level said in speech (区里), in English, or only by the follow-up's context
+    assert kb.answer("区里的呢", context="市重点项目有多少个").citation.clause.startswith("260个")
+    assert "1800亿元" in kb.answer("What's the total investment of the district-level key projects?").citation.clause
+    assert "123个" in kb.answer("一共多少个", context="区里新开工的重点项目最晚什么时候全部开工").citation.clause
+    # 二类 is written 优Ⅱ; the Ⅲ clause beside it names more of the question's words
+    assert kb.answer("考核断面里水质二类以上的比例要到多少").citation.clause == "力争优Ⅱ比例达75%"
+
+
+def test_grades_named_by_questions_and_clauses():
+    from knowledge.levels import asked_grades, clause_grades
+    from knowledge.normalize import fold_width
+    assert asked_grades("区里的呢") == {("level", "区")}
+    assert asked_grades("小区里的电梯") == frozenset()  # 小区 is no level
+    assert asked_grades("new city key projects") == {("level", "市")}
+    assert asked_grades("三类水") == {("class", "iii")}
+    assert clause_grades("123个新开工区重点项目") == {("level", "区")}
+    assert clause_grades("吴中高新区重点") == frozenset()
+    assert clause_grades(fold_width("确保国省考断面水质优Ⅲ比例保持100%").lower()) == {("class", "iii")}

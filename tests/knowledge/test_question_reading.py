@@ -121,6 +121,7 @@ def test_a_complaint_in_the_story_does_not_hide_the_question_after_it(kb):
 
     assert classify("放学后孩子没人管,今年暑托班开多少个") is None
     assert classify("楼道灯坏了没人管,你们管管") == "service"
+    assert classify("邻里纠纷没人管，报告怎么说") is None  # what the report says of it is asked
     assert kb.answer("碧螺春今年的收购价多少").reason == "price"
 
 

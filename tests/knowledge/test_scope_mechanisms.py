@@ -96,6 +96,13 @@ def test_a_breakdown_is_answered_only_by_a_sentence_naming_each_part(kb):
     assert breakdown_asked("那幼儿园的学位单独新增多少个") == ["幼儿园", "学位"]
     answer = kb.answer("那幼儿园的学位单独新增多少个", context="小孩上学的名额今年多多少")
     assert answer.abstained and answer.reason == "no_match:幼儿园", answer.reason
+    # two requests in one message are no breakdown; who is to do it (政府) and a time (今年) are no parts; 好几个 tells
+    assert breakdown_asked("学位里小学多少个，初中多少个") == ["小学", "初中"]
+    assert breakdown_asked("家庭养老床位今年政府弄多少张，还有老房子装扶手的那个改造弄多少户") == []
+    assert breakdown_asked("朋友推荐了好几个景点也记不住，联动发展的景区一共有几个") == []
+    rambling = ("侬好，我是住在木渎的老太婆，今年七十八了，儿子在上海上班不大回来，我一个人吃饭麻烦，想问问家里老头子"
+                "失能了家庭养老床位今年政府弄多少张，还有老房子装扶手的那个改造弄多少户？")
+    assert "180张" in kb.answer(rambling).text
 
 
 def test_a_question_about_the_assistant_itself_is_small_talk(kb):
