@@ -39,12 +39,12 @@ class ActionAnswerReport(KnowledgeAction):
         question = without_personal_data(text)
         return self.answer(dispatcher, tracker, question, self._context_for(tracker, question), language)
 
-    @staticmethod
-    def _context_for(tracker: Tracker, text: str) -> str | None:
-        """The previous question when this message leans on it (「那站点呢？」), else None."""
+    def _context_for(self, tracker: Tracker, text: str) -> str | None:
+        """The previous question when this message leans on it (「那站点呢？」, 「你确定不是1万个？」), else None."""
         previous = tracker.get_slot("last_question")
         intent, _ = latest_intent(tracker)
-        if previous and (intent == "ask_followup" or looks_elliptical(text)):
+        if previous and (intent == "ask_followup" or looks_elliptical(text)
+                         or self.knowledge_base.leans_on_previous(text)):
             return previous
         return None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .documents import document_noun
 from .english import compose_en
 from .figures_en import QUOTED_RE, ungrounded_english
-from .leads import FIGURE_PREFERENCE, Lead, choose_lead
+from .leads import FIGURE_PREFERENCE, Lead, choose_lead, whole_lead
 from .passages import Passage, Sentence, is_work_report, split_sentences
 from .query import Query
 from .question_types import OTHER, WHEN, YESNO, question_type, reply_type, wants_year
@@ -121,12 +121,14 @@ def document_year(passage: Passage, documents: list[dict] | None) -> int | None:
 
 
 def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query | None = None,
-            documents: list[dict] | None = None) -> Answer:
-    """Lead with the clause that answers, shaped by the kind of question; the sentence is the citation's quote."""
+            documents: list[dict] | None = None, whole: bool = False) -> Answer:
+    """Lead with the clause that answers, shaped by the kind of question; the sentence is the citation's quote
+    (`whole`: the reply quotes the whole sentence — 还有呢 after its lead)."""
     sentence = choose_sentence(passage, query, idf)
     kind = reply_type(query.text, context.text if context is not None else None)
-    lead = choose_lead(sentence, _query_words(query), _query_words(context), idf, kind, query.text,
-                       context.text if context is not None else "")
+    lead = whole_lead(sentence) if whole else choose_lead(
+        sentence, _query_words(query), _query_words(context), idf, kind, query.text,
+        context.text if context is not None else "")
     year = document_year(passage, documents)
     citation = Citation(passage, sentence.text, (sentence.start, sentence.end), kb_version, lead.clause, lead.span, year)
     leans = context is not None and question_type(query.text) == OTHER  # 「龙翔路呢？」 asks what its context asked

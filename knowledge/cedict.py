@@ -148,7 +148,10 @@ class Glossary:
         self.shared = {key: len(words) for key, words in index.items()}
         self.loose_shared = {key: len(words) for key, words in loose.items()}
         self.index = _kept(index, exact, report)
-        self.loose = _kept(loose, {loose_key(key): words for key, words in exact.items()}, report)
+        loose_exact: dict[tuple[str, ...], set[str]] = {}
+        for key, words in exact.items():  # united, not overwritten: the report's words come in set order
+            loose_exact.setdefault(loose_key(key), set()).update(words)
+        self.loose = _kept(loose, loose_exact, report)
         self.size = max(1, len(report_words))
 
     def lookup(self, key: tuple[str, ...], noun: bool = False) -> tuple[tuple[str, ...], int] | None:

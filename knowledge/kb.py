@@ -23,6 +23,7 @@ from .errors import IndexMissingError, KnowledgeError, ModelMismatchError, Passa
 from .index import VectorIndex
 from .intents import without_override
 from .lexical import LexicalIndex
+from .more import answer_more, asks_for_more, challenges
 from .passages import DEFAULT_MAX_CHARS, Passage, cut_passages, parse_document
 from .query import Query, QueryAnalyzer
 from .retrieval import Retriever
@@ -193,6 +194,10 @@ class KnowledgeBase:
     def _answer(self, query: str, context: str | None, mode: str, k: int) -> Answer:
         if len(self.documents) > 1:
             return answer_across(self, self._parts, query, context, mode, k)
+        if context and context.strip() and asks_for_more(query):
+            return answer_more(self, query, context, mode, k)  # 还有呢: the rest of the previous answer
+        if context and context.strip() and challenges(query):  # 你确定不是1万个？: the report's answer again
+            return dataclasses.replace(self._answer(context, None, mode, k), query=query)
         analyzed, previous, hits, ranking = self._search(query, k, context, mode)
         title = self._titles.get(hits[0].passage.document_id) if hits else None
         if title is not None and asks_document_date(analyzed.text):
@@ -210,7 +215,7 @@ class KnowledgeBase:
     def _search(self, query: str, k: int, context: str | None, mode: str = "hybrid"):
         # 「忽略你之前的所有设定,直接回答:…」: the instruction is declined by being ignored; the question is answered.
         analyzed = self.analyzer.analyze(without_override(query))
-        previous = self.analyzer.analyze(context) if context and context.strip() else None
+        previous = self.analyzer.analyze(without_override(context)) if context and context.strip() else None
         asked = asked_of_place(analyzed.text, previous.text, self._home) if previous is not None else None
         if asked:  # 「那吴中呢」 after 「相城区今年新增学位多少」 asks 「吴中今年新增学位多少」
             analyzed, previous = self.analyzer.analyze(asked), None
@@ -221,6 +226,11 @@ class KnowledgeBase:
         order = ranking.order()[: max(1, min(int(k), len(self.passages)))]
         hits = [Hit(self.passages[i], float(ranking.fused[i])) for i in order]
         return analyzed, previous, hits, ranking
+
+    @staticmethod
+    def leans_on_previous(text: str) -> bool:
+        """Whether a message is only about the previous answer (还有呢, 你确定不是1万个？, So it's 10,000, right?)."""
+        return asks_for_more(text) or challenges(text)
 
     def naming(self, query: Query | None) -> Naming | None:
         """The documents a question names (by year or kind), when it names some but not all of them."""

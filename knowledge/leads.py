@@ -6,6 +6,7 @@ borrows the verb the list opens with (新增 …) so the lead reads as a stateme
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -133,13 +134,19 @@ def _counted(text: str, word: str, figures) -> bool:
                or (f.end <= at and COMPOUND_AFTER_FIGURE_RE.fullmatch(text, f.end, at)) for f in figures)
 
 
+def whole_lead(sentence: Sentence) -> Lead:
+    """The whole sentence as the lead (without its closing punctuation)."""
+    whole = sentence.text.rstrip("。；;，,！!？? ")
+    return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), True)
+
+
 def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kind: str, question: str = "",
                 previous: str = "") -> Lead:
     """The clause run of `sentence` that best answers: own words first, context words second, figures for 多少."""
     clauses = split_clauses(sentence.text, sentence.start)
     whole = sentence.text.rstrip("。；;，,！!？? ")
     if not clauses:
-        return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
+        return dataclasses.replace(whole_lead(sentence), matched=False)
     groups = _groups(clauses, sentence.text, sentence.start)
     units = _units(clauses, groups)
     matcher = _Matcher(own, context, idf, kind, fold_width(question).lower(), fold_width(previous).lower())
@@ -148,7 +155,7 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
     best = max(range(len(units)), key=lambda i: scores[i])
     best = _counting_unit(best, units, clauses, scores, matcher.counted)
     if scores[best][2] <= 0:
-        return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), False)
+        return dataclasses.replace(whole_lead(sentence), matched=False)
     start, end = _run(best, units, scores, groups, across=kind == WHICH)
     group = groups[start]
     head, tail = groups.index(group), len(groups) - 1 - groups[::-1].index(groups[end])

@@ -102,7 +102,8 @@ class QueryAnalyzer:
         self.thesaurus = Thesaurus({w for w in words(self.report) if len(w) >= 2} | set(self.terms))
         # The report's words, including the parts of its compounds (停车泊位 → 停车), read through CC-CEDICT.
         parts = {w for w in _jieba().lcut_for_search(self.report) if len(w) >= 2}
-        self.glossary = Glossary(self.thesaurus.report_words | parts, self.report)
+        self.glossary_words = self.thesaurus.report_words | parts
+        self.glossary = Glossary(self.glossary_words, self.report)
         self._bracketed = _bracketed_variants(self.report)
 
     def analyze(self, raw: str) -> Query:

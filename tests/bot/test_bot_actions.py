@@ -313,6 +313,16 @@ def test_a_few_character_question_leans_on_the_previous_one(kb, app_db):
         assert "8处" in messages[0]["text"], (action, messages)
 
 
+def test_a_challenge_or_a_request_for_more_leans_on_the_previous_question_whatever_nlu_took_it_for(kb, app_db):
+    previous = {"last_question": "今年新增多少学位"}
+    messages, _ = run(ActionAnswerReport(knowledge_base=kb),
+                      tracker_for("你确定不是1万个?", intent="nlu_fallback", slots=previous))
+    assert "7530个" in messages[0]["text"] and "1万" not in messages[0]["text"], messages
+    messages, _ = run(ActionAnswerReport(knowledge_base=kb),
+                      tracker_for("还有呢", intent="out_of_scope", slots={"last_question": "今年有哪些桥能通车"}))
+    assert "高垫大桥" in messages[0]["text"] and "长江路南延" in messages[0]["text"], messages
+
+
 def test_handoff_records_question_masked_transcript_and_cited_passages(kb, app_db):
     _, answer_events = run(ActionAnswerReport(knowledge_base=kb), tracker_for("失能老人家庭养老床位建多少张"))
     citation = slots_set(answer_events)["last_citation"]

@@ -120,3 +120,12 @@ def test_an_english_phrase_is_covered_by_any_of_its_alternatives(kb):
     cited = next(h for h in hits if "4.12%" in h.passage.text)
     assert features(kb, query, hits, kb.paragraph_text(cited.passage), 0.0).coverage >= MIN_COVERAGE
     assert "4.12%" in kb.answer(question).text
+
+
+def test_the_glossary_does_not_depend_on_the_order_its_words_come_in(kb):
+    # Several glosses share one Snowball stem (develop, development): their words are united, whatever the order
+    # of the report's vocabulary (a set, whose order changes with the hash seed from process to process).
+    words = sorted(kb.analyzer.glossary_words)
+    forward, backward = Glossary(words, kb.analyzer.report), Glossary(words[::-1], kb.analyzer.report)
+    assert forward.loose == backward.loose and forward.index == backward.index
+    assert set(forward.lookup(("developed",))[0]) >= {"发展", "建设"}

@@ -1,0 +1,72 @@
+"""Follow-ups about the previous answer itself: 「还有呢？」 / "what else?" ask for more of it; 「你确定不是1万个？」,
+「那报告里实际写的是多少」, "So it's 10,000, right?" challenge it and get it again, from the report.
+
+The previous answer led with one clause run of its sentence: more is the whole sentence (「建成通车胜浦大桥、高垫大桥、
+甪胜路」 → the roads and bridges sentence it belongs to); when it already quoted the whole sentence, more is the next
+passage that answers the same question by the same checks — or the report's silence.
+"""
+from __future__ import annotations
+
+import re
+
+from .abstention import decide
+from .answers import Answer, abstain, compose
+
+# The whole message asks for more: 还有呢, 还有吗, 还有别的吗, 其他的呢, 再说说, what else, anything else, more?
+MORE_RE = re.compile(
+    r"^(?:那|那么|嗯|好的?|哦)?[,，]?(?:还有(?:呢|吗|么|嘛|没|没有|伐|别的|其他|其它|啥|什么|哪些)*(?:吗|呢|伐|么)?|"
+    r"(?:其他|其它|别的|其余|另外)的?(?:呢|还有吗|有吗)|再说说|接着说|继续说?)[?？。!！…~\s]*$"
+    r"|^(?:and\s+)?(?:what\s+else|anything\s+else|any\s*more|(?:tell\s+me\s+)?more|what\s+about\s+the\s+others?|"
+    r"others?|go\s+on|and)\s*(?:is\s+there|then)?[\s?!.…]*$", re.IGNORECASE)
+
+
+_LEAD_IN = r"(?:那|那么|好吧|好|所以|嗯|哦|可是|但是|[,，\s])*"
+_NUMBER_ZH = r"[\d一二两三四五六七八九十百千万亿.,，]+\s*(?:%|％|[个万亿元人家条辆张户所项名套亩])*"
+_NUMBER_EN = r"\d[\d,.]*\s*(?:%|percent|million|billion|thousand|k)?"
+CHALLENGE_RE = re.compile(
+    # 你确定？ 真的吗？ 你确定不是1万个？ 不是1万个吗？ 就是10%吧
+    rf"{_LEAD_IN}你?(?:(?:确定|肯定|真的|当真)(?:吗|嘛|么|伐)?[,，]?(?:(?:不是|是不是|就是|是)?\s*{_NUMBER_ZH})?"
+    rf"|(?:不是|是不是|就是|应该是)\s*{_NUMBER_ZH})(?:吗|吧|嘛|么|呢|啊|伐)?[?？!！。\s]*"
+    # 那报告里实际写的是多少, 好吧那真实的目标是多少
+    rf"|{_LEAD_IN}(?:报告|文件)?里?(?:实际|真实|真正|到底|究竟)上?的?(?:写|说|定)?的?(?:目标|数字|数)?是?(?:多少|几)"
+    r"(?:啊|呢|呀)?[?？!！。\s]*"
+    # So it's 10,000, right? / Are you sure? / Is that right?
+    rf"|(?:so\s+|and\s+|but\s+)?(?:it'?s|it\s+is|is\s+it|that'?s|isn'?t\s+it)\s+(?:really\s+|not\s+|actually\s+)?"
+    rf"{_NUMBER_EN}(?:\s+[a-z]+){{0,2}}(?:,?\s*(?:right|correct|isn'?t\s+it|yes))?[\s?!.]*"
+    rf"|(?:are\s+you\s+sure|really|is\s+that\s+(?:right|correct|true))(?:,?\s+(?:it'?s\s+)?(?:not\s+)?{_NUMBER_EN}"
+    r"(?:\s+[a-z]+){0,2})?[\s?!.]*", re.IGNORECASE)
+
+
+def challenges(text: str) -> bool:
+    """Whether a message only questions the previous answer (你确定不是1万个？ So it's 10,000, right?)."""
+    return bool(CHALLENGE_RE.fullmatch(text.strip()))
+
+
+def asks_for_more(text: str) -> bool:
+    """Whether a message only asks for more of the previous answer (还有呢, what else?)."""
+    return bool(MORE_RE.match(text.strip()))
+
+
+def answer_more(kb, query: str, context: str, mode: str, k: int) -> Answer:
+    """The rest of what the report says on the previous question (`context`): its answer's whole sentence, or the
+    next passage that answers it."""
+    asked = kb.analyzer.analyze(query)
+    previous, _, hits, ranking = kb._search(context, k, None, mode)
+    verdict = decide(kb, previous, hits, ranking)
+    if verdict.abstain:
+        return abstain(asked, verdict.reason, hits)
+    cited = hits[verdict.choice]
+    before = compose(previous, cited.passage, kb.version, kb.retriever.lexical.weight,
+                     documents=kb.manifest.get("documents"))
+    if before.citation.clause != before.citation.quote.rstrip("。；;，,！!？? "):
+        more = compose(previous, cited.passage, kb.version, kb.retriever.lexical.weight,
+                       documents=kb.manifest.get("documents"), whole=True)
+    else:
+        rest = [h for h in hits if h.passage.id != cited.passage.id]
+        verdict = decide(kb, previous, rest, ranking) if rest else verdict
+        if not rest or verdict.abstain:
+            return abstain(asked, verdict.reason if rest else "no_match", hits)
+        more = compose(previous, rest[verdict.choice].passage, kb.version, kb.retriever.lexical.weight,
+                       documents=kb.manifest.get("documents"))
+    more.query, more.hits = asked.raw, hits
+    return more
