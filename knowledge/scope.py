@@ -113,6 +113,10 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     ask = WHEN_RE.search(asking) if kind == WHEN else None
     if ask:
         idf = kb.retriever.lexical.idf
+        # The thing a when-question asks of (地铁8号线什么时候延伸过来): it, or a report word it maps to, is quoted.
+        things = [w for w in _things(asking[:ask.start()]) if w not in GENERAL_NOUNS and w not in stopwords()]
+        if things:
+            groups.append(things + query.expansions)
         groups.append([w for w in words(asking[ask.end():]) if len(w) >= 2 and idf(w) > 0 and w not in MEASURE_NOUNS])
     # The event of a when-question is looked for in the item's own stretch: 「研究吴中大道快速化改造方案」 does not
     # say 开工 because another clause of its sentence says 完善 or 启动 (the object of a yes-no question may be

@@ -158,3 +158,10 @@ def test_time_words_are_not_looked_up_in_the_thesaurus(kb):
 
 def test_a_noun_saying_which_figure_is_asked_is_not_an_unknown_topic(kb):
     assert "8000人" in kb.answer("好吧，今年新增参保人数目标多少").text  # 人数 says which figure, not what about
+
+
+def test_the_thing_a_when_question_asks_of_must_be_quoted(kb):
+    # 延伸 alone meets 「推动产业链向上下游延伸」: the metro line (or 轨交, the report's word for it) is not there
+    answer = kb.answer("地铁8号线什么时候延伸过来")
+    assert answer.abstained and answer.reason == "no_match:地铁", answer.reason
+    assert "上半年" in kb.answer("新开工的重点项目什么时候全部开工").text
