@@ -12,6 +12,7 @@ from .leads import FIGURE_PREFERENCE, Lead, choose_lead, whole_lead
 from .passages import Passage, Sentence, is_work_report, split_sentences
 from .query import Query
 from .question_types import OTHER, WHEN, YESNO, question_type, reply_type, wants_year
+from .asked_figures import contradicts
 from .reasons import ABSTAIN_EN, ABSTAIN_ZH, HOTLINE_EN, HOTLINE_ZH, REASONS, abstention_text, reason_text  # noqa: F401
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -133,22 +134,27 @@ def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query
     citation = Citation(passage, sentence.text, (sentence.start, sentence.end), kb_version, lead.clause, lead.span, year)
     leans = context is not None and question_type(query.text) == OTHER  # 「龙翔路呢？」 asks what its context asked
     year_wanted = wants_year(query.text, kind) or (leans and wants_year(context.text, kind))
+    # 「听说新增1万个学位，是真的吗」: the report's 7530个 says no, not 是的
+    denied = kind == YESNO and contradicts(query.text, lead.clause)
     if query.language == "en":
-        text = compose_en(lead, kind, year, year_wanted, part_name_en(passage), passage.title)
+        text = compose_en(lead, kind, year, year_wanted, part_name_en(passage), passage.title, denied)
     else:
-        text = compose_zh(lead, kind, year if year_wanted and not YEAR_IN_TEXT_RE.search(lead.text) else None, passage)
+        text = compose_zh(lead, kind, year if year_wanted and not YEAR_IN_TEXT_RE.search(lead.text) else None, passage,
+                          denied)
     answer = Answer(query.raw, text, query.language, citation)
     if ungrounded_numbers(answer):  # a digit in a heading: fall back to the bare lead, grounded by construction
         answer.text = lead.clause
     return answer
 
 
-def compose_zh(lead: Lead, kind: str, year: int | None, passage: Passage) -> str:
-    """「报告提出2025年实现…」 for when / will-it, 「是的，报告提出…」 for yes-no (「通知提出…」 for a notice), else the
-    clause; then the source."""
+def compose_zh(lead: Lead, kind: str, year: int | None, passage: Passage, denied: bool = False) -> str:
+    """「报告提出2025年实现…」 for when / will-it, 「是的，报告提出…」 for yes-no (「不是。报告提出…」 when the figure
+    claimed is not the report's; 「通知提出…」 for a notice), else the clause; then the source."""
     body, noun = lead.text, document_noun(passage.document)
     said = f"{noun}提出{year}年{body}" if year else None
-    if kind == YESNO and lead.matched:
+    if denied:
+        body = f"不是。{said or noun + '提出' + body}"
+    elif kind == YESNO and lead.matched:
         body = f"是的，{said or noun + '提出' + body}"
     elif said and (kind == WHEN or kind == YESNO):
         body = said

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .figures_en import parse_figures
 from .lexical import NOUN_FLAGS, _tagger
 
 # A rate asked (增速, 几个点, 几成, growth target): a figure question that only a rate or a doubling answers.
@@ -82,3 +83,19 @@ def value_figures(question: str, clause: str, growth: bool = False) -> str:
         return clause
     clause = SHARE_FIGURE_RE.sub("", clause)
     return clause if growth else GROWTH_FIGURE_RE.sub("", clause)
+
+
+# A figure said in English is a claim when it is large or a percentage (10,000 places, 8%), not a name (Line 8).
+CLAIM_MIN_EN = 100
+
+
+def contradicts(question: str, clause: str) -> bool:
+    """Whether the question claims a figure of the kind the clause states and the clause states another one:
+    「听说今年新增1万个学位，是真的吗」 against 「新增学位7530个」 (a reply must not open with 是的)."""
+    stated = parse_figures(clause)
+    units = {f.unit for f in stated if f.unit}
+    english = question.isascii()
+    claimed = [f for f in parse_figures(question)
+               if (f.unit and f.unit in units) or (english and not f.unit and f.low >= CLAIM_MIN_EN and units)]
+    values = {v for f in stated for v in f.values}
+    return bool(claimed) and not any(v in values for f in claimed for v in f.values)

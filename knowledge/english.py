@@ -94,19 +94,22 @@ def gloss(clause: str) -> str:
     return ", ".join(dict.fromkeys(phrase for _, _, phrase in glossed_terms(clause)))
 
 
-def compose_en(lead: Lead, kind: str, year: int | None, wants_year: bool, part: str, title: str) -> str:
-    """The English reply: the answer first (figures, yes, the year), then the source and the Chinese quote."""
+def compose_en(lead: Lead, kind: str, year: int | None, wants_year: bool, part: str, title: str,
+               denied: bool = False) -> str:
+    """The English reply: the answer first (figures, yes / no, the year), then the source and the Chinese quote."""
     facts = "; ".join(dict.fromkeys(figure_words(lead.clause)))
     source = f"The Wuzhong government work report ({part}, 「{title}」) says: 「{lead.text}」"
     if kind == QUANTITY and facts:
         return f"{facts[:1].upper()}{facts[1:]}. {source}."
-    if kind == YESNO and lead.matched:
+    if denied:
+        opener = f"No: {facts}. " if facts else "No. "
+    elif kind == YESNO and lead.matched:
         opener = f"Yes, planned for {year}. " if wants_year and year else "Yes. "
     elif (kind == WHEN or wants_year) and year:
         opener = f"Planned for {year}. "
     else:
         opener = ""
-    detail = facts or gloss(lead.clause)
+    detail = "" if denied and facts else facts or gloss(lead.clause)
     names = ", ".join(names_en(lead.clause)) if kind == WHICH else ""
     if names:  # a which-answer names its places in pinyin: what a reader of English finds on signs and maps
         detail = f"{detail}: {names}" if detail else names

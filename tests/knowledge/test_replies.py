@@ -139,3 +139,11 @@ def test_reason_words_name_the_missing_topic():
     assert abstention_text("service") == reason_text("service") and "12345" in abstention_text("service")
     assert "who holds an office" in abstention_text("official", "en") and "12345" in abstention_text("official", "en")
     assert abstention_text("unclear").count("？") <= 2  # one short clarifying prompt
+
+
+def test_a_claimed_figure_the_report_does_not_state_gets_no_not_yes(kb):
+    assert kb.answer("听说今年新增1万个学位，是真的吗").text.startswith("不是。报告提出新增学位7530个")
+    assert kb.answer("今年新增学位7530个是真的吗").text.startswith("是的，")
+    assert kb.answer("今年GDP增长5%吗").text.startswith("是的，")  # 5%以上 states 5%
+    assert kb.answer("Is it true that the district will add 10,000 school places?").text.startswith(
+        "No: 7,530 school places.")
