@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .cedict import dictionary
 from .lexical import USER_DICT
 from .query import Query
 from .question_types import WHEN, question_type
 from .scope import _tagged, asking_part, item_stretches
 
 # Asking for the named instances (哪些小区, 几路车, which routes exactly): a clause that names none does not answer.
-INSTANCE_ASK_RE = re.compile(r"哪些|哪几|哪[家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
-PLURAL_ASK_RE = re.compile(r"哪些|哪几")
+WHICH_ONES_RE = re.compile(r"哪些|哪几|哪[个一家所条座]")
+INSTANCE_ASK_RE = re.compile(r"哪些|哪几|哪[个一家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
 # Asking where a thing is (在哪里, 哪些地方, where): only a clause naming the item with a place answers.
 WHERE_RE = re.compile(r"在哪|哪里|哪儿|哪些地方|哪几个地方|哪个地方|什么地方|什么位置|\bwhere\b")
 # Words that make a name a place (尹南路, 甪直古镇, 太湖新城); 区 alone is the district itself.
@@ -34,13 +35,20 @@ def _dict_places() -> frozenset[str]:
     return frozenset(line.split()[0] for line in lines if line.strip() and line.split()[-1] in PLACE_FLAGS)
 
 
+def _only_verb(word: str) -> bool:
+    """Whether CC-CEDICT glosses a word only as a verb (上市 "to hit the market; to float")."""
+    glosses = dictionary().get(word, ())
+    return bool(glosses) and all(g.strip().startswith("to ") for g in glosses)
+
+
 def names_instances(sentence: str) -> bool:
     """Whether a sentence names instances: a proper name, a quoted name or a list (甲、乙) of things — a list of
     two verbs (新辟、优化) names nothing."""
     if QUOTED_LIST_RE.search(sentence):
         return True
     tagged = _tagged(sentence)
-    if any(f in PROPER_FLAGS and len(w) >= 2 for w, f in tagged):
+    # jieba tags a few verbs as names (力争 nz, 上市 ns): what CC-CEDICT glosses only as a verb names nothing
+    if any(f in PROPER_FLAGS and len(w) >= 2 and not _only_verb(w) for w, f in tagged):
         return True
     for item in re.split(r"[,，。;；:：]", sentence):
         if COUNTED_ITEM_RE.search(item):
@@ -63,9 +71,10 @@ def unnamed_instances(kb, query: Query, passage) -> bool:
         return True
     if not INSTANCE_ASK_RE.search(asking) or question_type(asking) == WHEN:
         return False
-    if query.language == "zh" and PLURAL_ASK_RE.search(asking):
-        # Several named things are asked for: they must be in a stretch about the asked item — 「用好过境240小时免签
-        # 新政」 names no country for 哪些国家 because another clause of its sentence names a place.
+    if query.language == "zh" and WHICH_ONES_RE.search(asking):
+        # The named things asked for must be in a stretch about the asked item — 「用好过境240小时免签新政」 names no
+        # country for 哪些国家 because another clause of its sentence names a place; nor 「新增上市企业1家」 the
+        # company 哪个公司 asks for because 小微企业 is said before it. (A name asked, 叫什么, may be anywhere.)
         return not any(names_instances(s) for s in item_stretches(sentence, query, kb.retriever.lexical.weight))
     return not names_instances(sentence)
 

@@ -24,6 +24,8 @@ AGENT_NOUNS = frozenset("政府 区政府 区里 市里 上面 官方 领导 部
 BREAKDOWN_RE = re.compile(r"各(?:有|是|要|建|增加|新增)?(?:多少|几)|分别(?:是|有|为)?(?:多少|几)")
 # 单独 / 光是 before an ask: the figure of one part alone, which a total does not give.
 PART_ALONE_RE = re.compile(r"(?:单独|单单|单是|光是)(?=[^。？?！!]*(?:多少|几))")
+# 「新增学位里面幼儿园有多少」: the part named after 里面 / 当中 of a total.
+PART_WITHIN_RE = re.compile(r"(?:里面|里头|当中|之中|其中)([^。？?！!]*?)(?:有|是|要|占)?(?:多少|几)")
 ASKING_CLAUSES = 2
 # Words of an asked object's noun run; jieba tags some modifiers as names or set phrases (康复 nr, 特殊教育 l).
 OBJECT_FLAGS = NOUN_FLAGS | {"vn", "b", "l", "nr"}
@@ -182,6 +184,9 @@ def breakdown_asked(text: str) -> list[str]:
     alone = PART_ALONE_RE.search(text)
     if alone:  # 「那幼儿园的学位单独新增多少个」: the part (幼儿园) of a total the report gives (学位)
         return [w for w in _things(text[:alone.start()]) if w not in stopwords()]
+    within = PART_WITHIN_RE.search(text)
+    if within and _things(within.group(1)):  # 「新增学位里面幼儿园有多少」: the part, not the total, is asked
+        return [w for w in _things(within.group(1)) if w not in stopwords()]
     each = BREAKDOWN_RE.search(text)
     if each:
         listed = re.split(r"[、和跟与及,，]", text[:each.start()])

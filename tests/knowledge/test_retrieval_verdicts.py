@@ -69,6 +69,9 @@ def test_report_phrase_is_not_the_weather(kb):
     report = kb.analyzer.report
     assert unanswerable_aspect("我家老房子拆迁能补多少钱", report) == "entitlement"
     assert unanswerable_aspect("最低工资标准多少", report) == "entitlement"
+    assert unanswerable_aspect("家庭养老床位每张补多少", report) == "entitlement"  # per-unit subsidy
+    assert unanswerable_aspect("暑托班收多少钱", report) == "price"
+    assert unanswerable_aspect("区重点项目总投资多少钱", report) is None  # the report gives it
     assert unanswerable_aspect("我公司今年能评上专精特新吗", report) == "entitlement"
     assert unanswerable_aspect("明天天气怎么样", report) == "weather"
     assert unanswerable_aspect("极端天气应急预案怎么优化", report) is None

@@ -165,3 +165,23 @@ def test_the_thing_a_when_question_asks_of_must_be_quoted(kb):
     answer = kb.answer("地铁8号线什么时候延伸过来")
     assert answer.abstained and answer.reason == "no_match:地铁", answer.reason
     assert "上半年" in kb.answer("新开工的重点项目什么时候全部开工").text
+
+
+def test_the_part_named_within_a_total_is_asked(kb):
+    from knowledge.scope import breakdown_asked
+
+    assert breakdown_asked("新增学位里面幼稚园有多少") == ["幼稚园"]
+    answer = kb.answer("新增學位裡面幼稚園有多少？", context="今年新增多少個學位？")
+    assert answer.abstained and answer.reason == "no_match:幼稚园", answer.reason
+
+
+def test_which_one_is_answered_only_by_a_stretch_naming_it(kb):
+    from knowledge.instances import names_instances
+
+    # jieba tags 上市 and 力争 as names; CC-CEDICT glosses them only as verbs
+    assert not names_instances("新增上市企业1家") and not names_instances("力争百亿级企业(集团)达6家")
+    assert names_instances("支持汇川、东山精密、科沃斯、追觅等龙头企业开展产业链协同试点")
+    for question, context in (("要上市的那1家是哪个公司", "今年吴中打算新上市几家公司啊"),
+                              ("那6家百亿级企业具体是哪几家", "百亿级别的企业今年要几家")):
+        assert kb.answer(question, context=context).abstained, question
+    assert "3+4+N" in kb.answer("吴中招商体系叫什么？").text  # a name asked may be anywhere in the sentence
