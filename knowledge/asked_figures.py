@@ -13,11 +13,13 @@ from .lexical import NOUN_FLAGS, _tagger
 
 # A rate asked (增速, 几个点, 几成, growth target): a figure question that only a rate or a doubling answers.
 RATE_ASK = r"增速|增幅|几个点|几成|\bgrowth (?:rate|target)\b|\bgrow by\b|\bby how much\b[^?]*\b(?:grow|rise|increase)"
-FIGURE_ASK_RE = re.compile(r"多少|(?<![十哪那这好])几[个条家所处张辆套户项亩座万千百名位台间]|数量|比例|比重|占比|"
+# The measure words a count is asked with (几个, 几张, and 几只 as Wu speakers say it).
+COUNTERS = "个条家所处张辆套户项亩座名位台间只"
+FIGURE_ASK_RE = re.compile(rf"多少|(?<![十哪那这好])几[{COUNTERS}万千百]|百分之几|数量|比例|比重|占比|"
                            r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
                            rf"\bshare\b|\bproportion\b|\bratio\b|{RATE_ASK}")
 # The word after 多少 / 几个 is what is counted (新增多少学位 → 学位); a question ending in the ask counts the noun before it.
-COUNT_ASK_RE = re.compile(r"^(?:多少|几[个条家所处张辆套户项亩座名位台间]?)$")
+COUNT_ASK_RE = re.compile(rf"^(?:多少|几[{COUNTERS}]?)$")
 # Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.
 MEASURE_NOUNS = frozenset("目标 指标 比例 比重 占比 数量 人数 数字 规模 总额 金额 总量 数目 任务".split())
 # Words that may open a counted compound before its noun (几个创新中心, 多少公共泊位).

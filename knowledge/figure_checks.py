@@ -31,6 +31,8 @@ SHARE_ASK_RE = re.compile(r"占|比例|比重|\bshare\b|\bproportion\b|\bratio\b
 # A doubling (翻番, 三倍) states a growth as much as a percentage does.
 PERCENT_IN_TEXT_RE = re.compile(rf"%|％|百分之|[一二三四五六七八九十]成|{AMOUNT_WORD_RE.pattern}")
 SHARE_IN_TEXT_RE = re.compile(r"占|比例|比重|率")
+# A clause about a part of what the clause before it names (其中工业投资增长10%).
+PART_CLAUSE_RE = re.compile(r"其中|包括")
 
 
 def figure_choice(kb, query: Query, hits: list) -> tuple[int | None, str | None]:
@@ -60,8 +62,11 @@ def figure_choice(kb, query: Query, hits: list) -> tuple[int | None, str | None]
 
 @lru_cache(maxsize=256)
 def sentence_clauses(text: str) -> tuple[tuple[int, str], ...]:
-    """(sentence number, clause) of a passage, once per passage: each hit is judged again for every question."""
-    return tuple((i, c.text) for i, s in enumerate(split_sentences(text)) for c in split_clauses(s.text))
+    """(sentence number, clause) of a passage, once per passage: each hit is judged again for every question. The
+    parts of a sentence between semicolons count as sentences: 「…;实际使用外资增长超20%;居民人均可支配收入与经济增长
+    基本同步」 lists separate targets."""
+    parts = [part for s in split_sentences(text) for part in re.split(r"(?<=[;；])", s.text) if part.strip()]
+    return tuple((i, c.text) for i, part in enumerate(parts) for c in split_clauses(part))
 
 
 def asks_figure(query: Query) -> bool:
@@ -119,6 +124,9 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
 
     def related(i: int) -> bool:
         if scored[i][0] < best * RELATED_CLAUSE_SHARE:
+            return False
+        # 「全社会固定资产投资稳中有进,其中工业投资增长10%」: a part's figure answers for the whole only if it is asked
+        if PART_CLAUSE_RE.match(scored[i][1]) and not any(w in scored[i][1] and w not in top_words for w in wanted):
             return False
         if sentence_of[i] in {sentence_of[t] for t in tops}:
             return True

@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
 from .cedict import Glossary
 from .figures_en import chinese_amounts
+from .asked_figures import COUNTERS
 from .language import detect_language
 from .levels import CLASS_NUMERAL_RE, ROMAN
 from .lexical import USER_DICT, _jieba, specific_words, stopwords, words
@@ -22,7 +23,7 @@ PLACE_SUFFIXES = ("九年一贯制学校", "实验小学", "大桥", "大道", "
 TYPO_LENGTHS = (3, 4, 5)
 MIN_EVIDENCE_GLOSS = 2
 # A goal asked (目标, target) is a figure in a work report: the reply leads with it.
-QUANTITY_RE = re.compile(r"多少|几[个条家所处张辆套户项亩座万千百]?|数量|规模|比例|比重|占比|目标|指标|"
+QUANTITY_RE = re.compile(rf"多少|几[{COUNTERS}万千百]?|数量|规模|比例|比重|占比|目标|指标|"
                          r"how many|how much|number of|percent|target|goal")
 # 几 in a yes-no question is "a few", not "how many": 会多开几家24小时书房吗 asks whether, not how many.
 INDEFINITE_COUNT_RE = re.compile(r"^(?!.*多少).*几[^？?。!！,，]*[吗伐么嘛](?:[?？!！。\s]|$)")

@@ -185,3 +185,12 @@ def test_which_one_is_answered_only_by_a_stretch_naming_it(kb):
                               ("那6家百亿级企业具体是哪几家", "百亿级别的企业今年要几家")):
         assert kb.answer(question, context=context).abstained, question
     assert "3+4+N" in kb.answer("吴中招商体系叫什么？").text  # a name asked may be anywhere in the sentence
+
+
+def test_a_parts_figure_or_another_targets_does_not_answer_for_the_whole(kb):
+    # 「…稳中有进,其中工业投资增长10%」: the part's figure; 「…;实际使用外资增长超20%;居民…基本同步」: another target's
+    assert kb.answer("整个社会的投资要涨几个点").abstained
+    assert kb.answer("居民收入具体涨百分之几", context="工资收入会跟着涨吗，报告怎么讲").abstained
+    assert "10%" in kb.answer("工业投资增长多少").text  # the part asked is answered by its own figure
+    # 几只, as Wu speakers count: a how-many the clause naming 助餐点 without a figure does not answer
+    assert kb.answer("老年人助餐点今年新开几只").reason == "no_figure:助餐点"
