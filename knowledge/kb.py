@@ -194,10 +194,11 @@ class KnowledgeBase:
     def _answer(self, query: str, context: str | None, mode: str, k: int) -> Answer:
         if len(self.documents) > 1:
             return answer_across(self, self._parts, query, context, mode, k)
-        if context and context.strip() and asks_for_more(query):
-            return answer_more(self, query, context, mode, k)  # 还有呢: the rest of the previous answer
-        if context and context.strip() and challenges(query):  # 你确定不是1万个？: the report's answer again
-            return dataclasses.replace(self._answer(context, None, mode, k), query=query)
+        if context and context.strip():
+            if asks_for_more(query):  # 还有呢: the rest of the previous answer
+                return answer_more(self, query, context, mode, k)
+            if challenges(query):  # 你确定不是1万个？: the report's answer again
+                return dataclasses.replace(self._answer(context, None, mode, k), query=query)
         analyzed, previous, hits, ranking = self._search(query, k, context, mode)
         title = self._titles.get(hits[0].passage.document_id) if hits else None
         if title is not None and asks_document_date(analyzed.text):

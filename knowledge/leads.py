@@ -28,6 +28,8 @@ OTHER_GRADE_WEIGHT = 0.1
 # Beyond this a list is cut to the stretch of items the question names (做好森林防火、…、防汛抗旱).
 LIST_MAX_CHARS = 60
 DIGIT_RE = re.compile(r"\d")
+# What a sentence's last clause may end with: no part of a lead.
+SENTENCE_END = "。；;，,！!？? "
 # A time the clause itself states (上半年全部开工, 九月底前, 2026年): a when-question leads with it.
 TIME_RE = re.compile(r"[上下]半年|年底|年内|月底|季度|\d+月|[一二三四五六七八九十]{1,2}月|底前|\d{4}年")
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -136,7 +138,7 @@ def _counted(text: str, word: str, figures) -> bool:
 
 def whole_lead(sentence: Sentence) -> Lead:
     """The whole sentence as the lead (without its closing punctuation)."""
-    whole = sentence.text.rstrip("。；;，,！!？? ")
+    whole = sentence.text.rstrip(SENTENCE_END)
     return Lead(whole, whole, (sentence.start, sentence.start + len(whole)), True)
 
 
@@ -144,7 +146,6 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
                 previous: str = "") -> Lead:
     """The clause run of `sentence` that best answers: own words first, context words second, figures for 多少."""
     clauses = split_clauses(sentence.text, sentence.start)
-    whole = sentence.text.rstrip("。；;，,！!？? ")
     if not clauses:
         return dataclasses.replace(whole_lead(sentence), matched=False)
     groups = _groups(clauses, sentence.text, sentence.start)

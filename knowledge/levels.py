@@ -11,10 +11,10 @@ import re
 
 # The report writes a level as one character before the kind of thing it qualifies (区重点项目, 省重大项目,
 # 省以上专精特新企业, 国家级); 级 may be said or not.
-LEVELS = {"国家": "国家", "省": "省", "市": "市", "区": "区", "县": "县", "镇": "镇"}
+LEVELS = ("国家", "省", "市", "区", "县", "镇")
 # Not a level but the end of a place's name: 高新区, 小区, 园区, 景区, 市区, 超市, 开发区.
 NOT_A_LEVEL = "小社园景城街片新校营湖山港超都开"
-_LEVEL = rf"(?<![{NOT_A_LEVEL}])({'|'.join(sorted(LEVELS, key=len, reverse=True))})"
+_LEVEL = rf"(?<![{NOT_A_LEVEL}])({'|'.join(LEVELS)})"
 CLAUSE_LEVEL_RE = re.compile(rf"{_LEVEL}级?(?=重点|重大|以上|级)")
 # A question names a level as the report does, or as 区里(的) / 市里 in speech.
 QUESTION_LEVEL_RE = re.compile(rf"{_LEVEL}(?:级|里|重点|重大|以上)")
@@ -35,7 +35,7 @@ ROMAN_RE = re.compile(r"(?<![a-z])(iv|v|i{1,3})(?![a-z])")
 def asked_grades(question: str) -> frozenset[tuple[str, str]]:
     """The (level | class, value) a question names for what it asks about: 「区里的呢」 → {(level, 区)};
     "city key projects" → {(level, 市)}; 「二类以上的比例」 → {(class, ii)}."""
-    found = {("level", LEVELS[m.group(1)]) for m in QUESTION_LEVEL_RE.finditer(question)}
+    found = {("level", m.group(1)) for m in QUESTION_LEVEL_RE.finditer(question)}
     found |= {("level", ENGLISH_LEVELS[m.group(1).lower()]) for m in ENGLISH_LEVEL_RE.finditer(question)}
     found |= {("class", ROMAN[n]) for n in CLASS_NUMERAL_RE.findall(question)}
     return frozenset(found)
@@ -43,13 +43,15 @@ def asked_grades(question: str) -> frozenset[tuple[str, str]]:
 
 def clause_grades(text: str) -> frozenset[tuple[str, str]]:
     """The grades a (width-folded, lower-cased) clause names: 「…的区重点项目」 → {(level, 区)}; 优ⅲ → {(class, iii)}."""
-    found = {("level", LEVELS[m.group(1)]) for m in CLAUSE_LEVEL_RE.finditer(text)}
+    found = {("level", m.group(1)) for m in CLAUSE_LEVEL_RE.finditer(text)}
     return frozenset(found | {("class", m.group(1)) for m in ROMAN_RE.finditer(text)})
 
 
 def grade_conflict(asked: frozenset[tuple[str, str]], clause: str) -> bool:
     """Whether a clause names another level or class than the one asked (市重点项目 for 「区里的呢」)."""
     named = clause_grades(clause)
-    return any({v for k, v in asked if k == kind} and {v for k, v in named if k == kind}
-               and not {v for k, v in asked if k == kind} & {v for k, v in named if k == kind}
-               for kind in ("level", "class"))
+    for kind in ("level", "class"):
+        wanted, said = {v for k, v in asked if k == kind}, {v for k, v in named if k == kind}
+        if wanted and said and not wanted & said:
+            return True
+    return False

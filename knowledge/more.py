@@ -11,6 +11,7 @@ import re
 
 from .abstention import decide
 from .answers import Answer, abstain, compose
+from .leads import SENTENCE_END
 
 # The whole message asks for more: 还有呢, 还有吗, 还有别的吗, 其他的呢, 再说说, what else, anything else, more?
 MORE_RE = re.compile(
@@ -55,18 +56,20 @@ def answer_more(kb, query: str, context: str, mode: str, k: int) -> Answer:
     verdict = decide(kb, previous, hits, ranking)
     if verdict.abstain:
         return abstain(asked, verdict.reason, hits)
-    cited = hits[verdict.choice]
-    before = compose(previous, cited.passage, kb.version, kb.retriever.lexical.weight,
-                     documents=kb.manifest.get("documents"))
-    if before.citation.clause != before.citation.quote.rstrip("。；;，,！!？? "):
-        more = compose(previous, cited.passage, kb.version, kb.retriever.lexical.weight,
-                       documents=kb.manifest.get("documents"), whole=True)
+
+    def reply(passage, whole: bool = False) -> Answer:
+        return compose(previous, passage, kb.version, kb.retriever.lexical.weight,
+                       documents=kb.manifest.get("documents"), whole=whole)
+
+    cited = hits[verdict.choice].passage
+    before = reply(cited).citation
+    if before.clause != before.quote.rstrip(SENTENCE_END):
+        more = reply(cited, whole=True)
     else:
-        rest = [h for h in hits if h.passage.id != cited.passage.id]
+        rest = [h for h in hits if h.passage.id != cited.id]
         verdict = decide(kb, previous, rest, ranking) if rest else verdict
         if not rest or verdict.abstain:
             return abstain(asked, verdict.reason if rest else "no_match", hits)
-        more = compose(previous, rest[verdict.choice].passage, kb.version, kb.retriever.lexical.weight,
-                       documents=kb.manifest.get("documents"))
+        more = reply(rest[verdict.choice].passage)
     more.query, more.hits = asked.raw, hits
     return more

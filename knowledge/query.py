@@ -11,7 +11,7 @@ from .cedict import Glossary
 from .figures_en import chinese_amounts
 from .asked_figures import COUNTERS
 from .language import detect_language
-from .levels import CLASS_NUMERAL_RE, ROMAN
+from .levels import CLASS_NUMERAL_RE, ROMAN, ROMAN_RE
 from .lexical import USER_DICT, _jieba, specific_words, stopwords, words
 from .normalize import (SynonymTable, default_synonym_paths, expand_abbreviations, fold_width, normalize_query,
                         to_mandarin)
@@ -96,7 +96,8 @@ class QueryAnalyzer:
     def __init__(self, report_texts: list[str], synonym_paths: list[Path] | None = None) -> None:
         self.synonyms = SynonymTable.load(*(synonym_paths or default_synonym_paths()))
         self.report = "\n".join(report_texts)
-        self.report_folded = fold_width(self.report).lower()
+        # The classes the report writes with Roman numerals (优Ⅱ, Ⅲ类 → ii, iii once width-folded).
+        self._roman_classes_said = set(ROMAN_RE.findall(fold_width(self.report).lower()))
         self.terms = [t for t in _user_terms() if t in self.report]
         self._typo_keys = self._index_ngrams()
         self._pinyin = _pinyin_names(self.terms)
@@ -175,8 +176,7 @@ class QueryAnalyzer:
 
     def _roman_classes(self, text: str) -> list[str]:
         """三类 → iii when the report writes a class as Ⅲ (folded to iii)."""
-        return [ROMAN[n] for n in CLASS_NUMERAL_RE.findall(text)
-                if re.search(rf"(?<![a-z]){ROMAN[n]}(?![a-z])", self.report_folded)]
+        return [ROMAN[n] for n in CLASS_NUMERAL_RE.findall(text) if ROMAN[n] in self._roman_classes_said]
 
     def _pinyin_hits(self, text: str) -> list[str]:
         if not re.search(r"[A-Za-z]{3,}", text):
