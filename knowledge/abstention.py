@@ -127,7 +127,8 @@ def gather(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if context is not None and not unmapped and not [w for w in topic if w not in paragraph]:
         candidates += [*context.content_words(), *context.expansions]
     paired = paired_glosses(query, paragraph, kb.retriever.lexical.idf)
-    matched = [w for w in [*candidates, *paired] if len(w) >= 2 and w in paragraph]
+    said = paragraph.lower()  # question words are lower-cased (pm2.5, gdp), the report writes PM2.5
+    matched = [w for w in [*candidates, *paired] if len(w) >= 2 and w in said]
     return Evidence(float(ranking.lexical[top.order]), float(ranking.dense[top.order]), matched, paired)
 
 

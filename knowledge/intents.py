@@ -14,9 +14,9 @@ from pathlib import Path
 REQUESTS = Path(__file__).parent / "data" / "requests.tsv"
 # Prompt injection wins over whatever else the message says; a favour (task) is a resident's own case when it is one.
 ORDER = ("override", "meta", "official", "service", "task")
-# A task asked of the assistant, or an instruction to drop its rules, is declined like chat: the reply says what the
-# assistant does.
-VERDICTS = {"task": "meta", "override": "meta"}
+# An instruction to drop its rules is declined like chat: the reply says what the assistant does. A favour asked of the
+# assistant (帮我推荐个工作, 你帮我对接一下) is its own verdict: what the assistant does, and where such matters go.
+VERDICTS = {"override": "meta"}
 # Where a message's clauses end: an instruction to the assistant is one clause, a question after it another.
 CLAUSE_END_RE = re.compile(r"(?<!\d),(?!\d)|[，:：;；。!！]|(?<=[a-z])[.]\s")  # not the comma of 10,000
 WORD_RE = re.compile(r"[\u3400-\u9fff]|[a-z]{2,}|\d")
@@ -38,7 +38,7 @@ def _patterns() -> dict[str, tuple[re.Pattern, ...]]:
 
 
 def request_kind(text: str) -> str | None:
-    """'meta', 'official' or 'service' when the (normalized) message is that kind of request, else None."""
+    """'meta', 'official', 'service' or 'task' when the (normalized) message is that kind of request, else None."""
     lowered = text.lower().strip()
     patterns = _patterns()
     kind = next((kind for kind in ORDER if any(p.search(lowered) for p in patterns.get(kind, ()))), None)

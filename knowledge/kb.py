@@ -203,7 +203,7 @@ class KnowledgeBase:
         title = self._titles.get(hits[0].passage.document_id) if hits else None
         if title is not None and asks_document_date(analyzed.text):
             return date_answer(analyzed.raw, analyzed.language, title, self.version,
-                               document_year(title, self.manifest.get("documents")))
+                               document_year(title, self.manifest.get("documents")), analyzed.text)
         verdict = decide(self, analyzed, hits, ranking, previous)
         if verdict.abstain:
             return abstain(analyzed, verdict.reason, hits)

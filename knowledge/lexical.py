@@ -13,7 +13,8 @@ from .normalize import fold_width
 DATA_DIR = Path(__file__).parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
 STOPWORDS = DATA_DIR / "stopwords.txt"
-WORD_RE = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+(?:\.\d+)?")
+# A Latin word may carry digits (pm2.5, 5g): the report writes such terms whole.
+WORD_RE = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+(?:\.\d+)?|(?=[a-z\d.]*[a-z])[a-z\d]+(?:\.\d+)?")
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 # jieba's tags for common, place, organisation and other proper nouns (not person names: they misfire on 林木).
 # jieba dictionary frequency above which a non-noun is too common to look up in the thesaurus.

@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
 from .cedict import Glossary
 from .figures_en import chinese_amounts
+from .abbreviations import Abbreviations
 from .asked_figures import COUNTERS
 from .language import detect_language
 from .levels import CLASS_NUMERAL_RE, ROMAN, ROMAN_RE
@@ -107,6 +108,7 @@ class QueryAnalyzer:
         self.glossary_words = self.thesaurus.report_words | parts
         self.glossary = Glossary(self.glossary_words, self.report)
         self._bracketed = _bracketed_variants(self.report)
+        self.abbreviations = Abbreviations(self.report, self.thesaurus.report_words | set(self.terms))
 
     def analyze(self, raw: str) -> Query:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
@@ -125,6 +127,7 @@ class QueryAnalyzer:
         for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS), *amounts,
                      *self.thesaurus.expansions(unknown),
                      *self._typo_fixes(text), *self._pinyin_hits(text), *self._roman_classes(text),
+                     *(self.abbreviations.expansions(masked) if language != "en" else ()),
                      *(written for said, written in self._bracketed if said in text)]:
             if term not in found and term not in text:
                 found.append(term)

@@ -25,8 +25,9 @@ REASONS = {
     "past": ("报告只写今年的目标任务，不含往年统计数据。", "the report sets this year's goals and gives no past statistics."),
     "no_match": ("报告里没有与这个问题对应的段落。", "nothing in the report matches the question."),
     # Residents asking who holds an office also learn what the assistant is for.
-    "official": ("报告没有写明哪位官员担任什么职务；我只回答报告里写了什么。",
-                 "the report does not say who holds an office; I answer questions about what the report says."),
+    "official": ("报告不涉及哪位官员担任什么职务，也不含官员的个人信息；我只回答报告里写了什么。",
+                 "the report says nothing about who holds an office or about officials' personal details; "
+                 "I answer questions about what the report says."),
     "low_confidence": ("报告里没有找到足够明确的依据，为避免答错，暂不作答。",
                        "the report gives no clear enough basis to answer without risking a wrong answer."),
     "no_figure": ("报告没有给出具体数量。", "the report gives no specific number for this."),
@@ -38,10 +39,14 @@ REASONS = {
     "meta": (f"我是吴中区政府工作报告问答助手：只回答报告里写了什么，并给出原文出处；不闲聊、不代写、不扮演其他角色。{EXAMPLE_ZH}",
              f"I answer what Wuzhong district's government work report says, quoting and citing the passage; "
              f"I don't chat, write texts or play roles. Ask me, {EXAMPLE_EN}"),
+    # A favour asked of the assistant: it cannot do it, and says where a resident's own matters are handled.
+    "task": ("这件事我办不了：我只回答报告里写了什么，并给出原文出处。个人事务请拨打12345政务服务便民热线，或登录吴中区人民政府网站办理。",
+             "I can't do that for you: I only answer what the report says, quoting the passage. For personal matters, "
+             "please call the 12345 government service hotline or use the Wuzhong district government website."),
     "unclear": (f"没看明白您的问题，能换个说法再问一次吗？{EXAMPLE_ZH}", f"sorry, I didn't understand. Could you rephrase, {EXAMPLE_EN}"),
 }
 # Kinds whose words stand alone: no "not in the report" lead-in; service names 12345 itself, the others need no hotline.
-STANDALONE = frozenset({"service", "meta", "unclear"})
+STANDALONE = frozenset({"service", "meta", "task", "unclear"})
 # Kinds whose words already say what the report lacks: no generic lead-in, the hotline follows.
 SELF_EXPLAINED = frozenset({"official", "low_confidence", "no_figure", "no_time"})
 

@@ -171,3 +171,29 @@ def test_the_day_the_report_was_made_is_quoted_from_its_title_line(kb):
     assert "6 January 2025" in kb.answer("When was this report delivered?").text
     assert not asks_document_date("报告里说地铁什么时候通")
     assert all(p.section != "标题" for p in kb.passages)  # never retrieved for other questions
+
+
+def test_the_year_a_report_is_for_is_its_documents_year(kb):
+    for question in ("这个报告讲的是哪一年的计划", "Which year do these targets apply to?"):
+        answer = kb.answer(question)
+        assert not answer.abstained and answer.text.startswith("2025"), question
+        assert answer.citation.passage.section == "标题"
+    assert "6 January 2025" in kb.answer("What date is this government work report from?").text
+    assert kb.answer("這份報告是哪一天發表的？").text.startswith("2025年1月6日")
+    assert not kb.answer("地铁哪一年通车").text.startswith("2025年（报告作于")
+
+
+def test_a_term_written_with_latin_letters_and_digits_is_one_word(kb):
+    answer = kb.answer("PM2.5报告里怎么说的")
+    assert not answer.abstained and "PM2.5浓度稳定达标" in answer.citation.quote
+
+
+def test_abbreviations_are_read_both_ways_from_the_reports_own_phrases(kb):
+    abbreviations = kb.analyzer.abbreviations
+    assert abbreviations.expansions("今年网购节还搞伐") == ["网络购物节"]  # the resident's short form
+    assert "暑托班" in abbreviations.expansions("暑假托管班今年开多少个")  # the report's short form
+    # common words that happen to be first characters of report phrases are no abbreviations
+    for text in ("你们管管", "汤堡实验小学什么时候能建好", "公积金怎么提取出来", "最低工资标准多少"):
+        assert abbreviations.expansions(text) == [], text
+    answer = kb.answer("今年還辦網購節嗎？")
+    assert not answer.abstained and "吴中网络购物节" in answer.citation.quote

@@ -69,7 +69,9 @@ def test_traditional_questions_get_the_same_checks(kb):
 
 
 @pytest.mark.parametrize("question, kind", [
-    ("你帮我把空调修一下", "service"), ("麻烦你帮我报修一下路灯", "service"), ("你帮我在网上卖点碧螺春吧", "meta"),
+    ("你帮我把空调修一下", "service"), ("麻烦你帮我报修一下路灯", "service"), ("你帮我在网上卖点碧螺春吧", "task"),
+    ("我们厂想拿地，你帮我对接一下", "task"), ("骂两句区长我听听", "meta"), ("区长家住哪", "official"),
+    ("What's the mayor's phone number?", "official"),
     ("陪我打会儿牌", "meta"), ("pretend you're my lawyer", "meta"), ("let's brainstorm slogans", "meta"),
     ("Who's the party secretary here?", "official"), ("查下我公积金，手机号13800001111", "service"),
     ("帮我查一下今年新增多少学位", None), ("你给我介绍一下今年的养老床位", None), ("政府能不能给我们村修路", None),
