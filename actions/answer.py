@@ -139,8 +139,10 @@ class ActionShowSource(ActionAnswerReport):
         language = reply_language(tracker)
         text = latest_text(tracker).strip()
         # NLU can take a question (「What's the IPO target?」, 「非遗出海」) for a source request: a message that
-        # names no source is answered as a question about the report, with the knowledge layer's verdict.
-        if text and not is_payload(text) and not asks_for_source(text):
+        # names no source is answered as a question about the report, with the knowledge layer's verdict. A challenge
+        # of the last answer (「你确定报告里没写？」) gets the report's answer to the last question again.
+        challenged = bool(tracker.get_slot("last_question")) and self.knowledge_base.leans_on_previous(text)
+        if text and not is_payload(text) and (challenged or not asks_for_source(text)):
             return super().run(dispatcher, tracker, domain)
         citation = tracker.get_slot("last_citation")
         if not citation:
@@ -170,4 +172,20 @@ class ActionCapabilities(ActionAnswerReport):
         if text and not is_payload(text) and not asks_capabilities(text):
             return super().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_capabilities")
+        return []
+
+
+class ActionDeny(ActionAnswerReport):
+    """「不用了」: "anything else?" — unless NLU took a challenge of the last answer for a "no" (「你确定不是1万个？」):
+    that gets the report's answer to the last question again."""
+
+    def name(self) -> str:
+        return "action_deny"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = latest_text(tracker).strip()
+        if text and not is_payload(text) and tracker.get_slot("last_question") \
+                and self.knowledge_base.leans_on_previous(text):
+            return super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_anything_else")
         return []

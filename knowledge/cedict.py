@@ -138,6 +138,19 @@ class Glossary:
                             exact.setdefault(key, set()).add(word)
                         if not verb or any(k.endswith("ing") for k in key):  # parking, from "to park", is a noun
                             nominal.add((key, word))
+        # A headword the report never writes whole but builds of its own words (上市公司 → 上市 公司) lends them its
+        # glosses (listed company) where no report word has them already.
+        direct = set(index)
+        for head, parts in compound_headwords(report_words).items():
+            for gloss in entries.get(head, ()):
+                verb = gloss.strip().startswith("to ")
+                for n, key in enumerate(gloss_keys(gloss)):
+                    if 0 < len(key) <= MAX_GLOSS_WORDS and key not in direct:
+                        index.setdefault(key, set()).update(parts)
+                        if n == 0:
+                            exact.setdefault(key, set()).update(parts)
+                        if not verb or any(k.endswith("ing") for k in key):
+                            nominal.update((key, word) for word in parts)
         loose: dict[tuple[str, ...], set[str]] = {}
         for key, words in index.items():
             loose.setdefault(loose_key(key), set()).update(words)
@@ -212,6 +225,32 @@ class Glossary:
     def expansions(self, question: str, stop: frozenset[str]) -> list[str]:
         """Report words whose glosses the question names (see `matches`)."""
         return [word for _, word in self.matches(question, stop)]
+
+
+def compound_headwords(report_words: set[str]) -> dict[str, tuple[str, ...]]:
+    """CC-CEDICT headwords the report never writes whole that split into two or more of the report's words
+    (上市公司 → 上市, 公司): headword → those words. A headword with a part the report lacks (孵化器, 旅游者: its head
+    noun) may mean something else than its report words."""
+    out: dict[str, tuple[str, ...]] = {}
+    for head in dictionary():
+        if len(head) >= 4 and head not in report_words:
+            parts = _split(head, report_words)
+            if parts:
+                out[head] = parts
+    return out
+
+
+def _split(word: str, vocabulary: set[str]) -> tuple[str, ...] | None:
+    """`word` as two or more words of `vocabulary` (two characters or more each), fewest first; None if it is not."""
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(word)
+    for end in range(2, len(word) + 1):
+        for start in range(0, end - 1):
+            part = word[start:end]
+            if best[start] is not None and part in vocabulary and (end - start) < len(word):
+                candidate = (*best[start], part)
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    return best[-1] or None
 
 
 def _kept(index: dict[tuple[str, ...], set[str]], exact: dict[tuple[str, ...], set[str]],

@@ -68,7 +68,23 @@ class Figure:
         unit = "" if self.unit == "%" else (noun if self.unit in CLASSIFIERS else UNITS_EN.get(self.unit, noun)) or ""
         if self.unit in ("名", "位", "辆") and noun:  # 引进人才500名: the glossary's noun says more than "people"
             unit = noun
+        if number == "1" and unit:  # 新增上市企业1家: '1 business', not '1 businesses'
+            unit = _singular(unit)
         return " ".join(part for part in (self.qualifier, number, unit) if part)
+
+
+def _singular(unit: str) -> str:
+    """The unit's last word in the singular: 'businesses' → 'business', 'cities' → 'city', 'people' → 'person'."""
+    *head, last = unit.split(" ")
+    if last == "people":
+        last = "person"
+    elif last.endswith("sses"):
+        last = last[:-2]
+    elif last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith(("ss", "us")):
+        last = last[:-1]
+    return " ".join([*head, last])
 
 
 def parse_figures(text: str) -> list[Figure]:

@@ -38,9 +38,24 @@ CHALLENGE_RE = re.compile(
     r"(?:\s+[a-z]+){0,2})?[\s?!.]*", re.IGNORECASE)
 
 
+# Where the report says so, or whether it really does not: 哪里写了, 你确定报告里没写, where does it say that?
+WHERE_WRITTEN_RE = re.compile(
+    rf"{_LEAD_IN}你?(?:确定|肯定)?(?:报告|文件)?(?:里|上|中)?(?:面)?(?:真的)?(?:没有?|有)?(?:哪里|哪儿|在哪里?)?写(?:了|的|着|过)?"
+    r"(?:吗|嘛|么|伐|呢)?[?？!！。\s]*"
+    r"|(?:where\s+(?:does\s+it|is\s+(?:that|it))\s+(?:say|written|stated)(?:\s+that)?|show\s+me\s+where)[\s?!.]*",
+    re.IGNORECASE)
+# The clauses of a message that challenges in several breaths (你确定是867.5？不是8100？): not the comma of 10,000.
+CLAUSE_RE = re.compile(r"(?<!\d)[,，](?!\d)|[?？!！。;；]+")
+
+
 def challenges(text: str) -> bool:
-    """Whether a message only questions the previous answer (你确定不是1万个？ So it's 10,000, right?)."""
-    return bool(CHALLENGE_RE.fullmatch(text.strip()))
+    """Whether a message only questions the previous answer (你确定不是1万个？ 你确定是867.5？不是8100？ 哪里写了？
+    So it's 10,000, right?) — each of its clauses does."""
+    text = text.strip()
+    if CHALLENGE_RE.fullmatch(text):
+        return True
+    clauses = [c.strip() for c in CLAUSE_RE.split(text) if c.strip()]
+    return bool(clauses) and all(CHALLENGE_RE.fullmatch(c) or WHERE_WRITTEN_RE.fullmatch(c) for c in clauses)
 
 
 def asks_for_more(text: str) -> bool:

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import records
-from actions.answer import ActionAnswerReport, ActionCapabilities, ActionShowSource
+from actions.answer import ActionAnswerReport, ActionCapabilities, ActionDeny, ActionShowSource
 from actions.clarify import ActionClarify
 from actions.conversation import asks_capabilities, asks_for_source
 from actions.handoff import ActionAffirm, ActionHandoff
@@ -332,6 +332,18 @@ def test_a_challenge_or_a_request_for_more_leans_on_the_previous_question_whatev
     messages, _ = run(ActionAnswerReport(knowledge_base=kb),
                       tracker_for("还有呢", intent="out_of_scope", slots={"last_question": "今年有哪些桥能通车"}))
     assert "高垫大桥" in messages[0]["text"] and "长江路南延" in messages[0]["text"], messages
+    # a challenge in two breaths, taken for a vague message or a source request, gets the report's answer again
+    land = {"last_question": "盘活多少亩村里的地"}
+    for action, intent in ((ActionClarify, "ask_vague"), (ActionShowSource, "ask_source")):
+        messages, _ = run(action(knowledge_base=kb), tracker_for("你确定是867.5？不是8100？", intent=intent, slots=land))
+        assert len(messages) == 1 and "867.5亩" in messages[0]["text"], (action, messages)
+    messages, _ = run(ActionDeny(knowledge_base=kb), tracker_for("你确定不是1万个?", intent="deny", slots=previous))
+    assert len(messages) == 1 and "7530个" in messages[0]["text"], messages
+    messages, _ = run(ActionDeny(knowledge_base=kb), tracker_for("不用了", intent="deny", slots=previous))
+    assert messages == [{**messages[0], "response": "utter_anything_else"}] and not messages[0].get("text"), messages
+    messages, _ = run(ActionShowSource(knowledge_base=kb),
+                      tracker_for("你确定报告里没写？", intent="ask_source", slots={"last_question": "地铁新线今年开几条"}))
+    assert len(messages) == 1 and "12345" in messages[0]["text"] and not messages[0].get("json_message"), messages
 
 
 def test_handoff_records_question_masked_transcript_and_cited_passages(kb, app_db):

@@ -129,3 +129,15 @@ def test_the_glossary_does_not_depend_on_the_order_its_words_come_in(kb):
     forward, backward = Glossary(words, kb.analyzer.report), Glossary(words[::-1], kb.analyzer.report)
     assert forward.loose == backward.loose and forward.index == backward.index
     assert set(forward.lookup(("developed",))[0]) >= {"发展", "建设"}
+
+
+def test_a_headword_made_of_report_words_lends_them_its_glosses(kb):
+    from knowledge.cedict import compound_headwords
+
+    compounds = compound_headwords({"上市", "公司", "孵化", "外国", "资本"})
+    assert compounds["上市公司"] == ("上市", "公司")  # listed company
+    assert "孵化器" not in compounds  # 器 is no report word: an incubator is not what 孵化 is
+    assert Glossary({"上市", "公司"}).expansions("listed companies", stopwords()) == ["上市", "公司"]
+    answer = kb.answer("How many new listed companies does Wuzhong expect this year?")
+    assert not answer.abstained and "新增上市企业1家" in answer.citation.quote
+    assert answer.text.startswith("1 business.")  # one, in the singular

@@ -66,6 +66,8 @@ def test_classifier_takes_the_counted_noun():
     assert parse_figures("新增学位7530个")[0].english("school places") == "7,530 school places"
     assert parse_figures("引进人才500名")[0].english("talents") == "500 talents"
     assert parse_figures("3.3万人")[0].english("jobs") == "33,000 people"  # a real unit keeps its word
+    assert parse_figures("新增上市企业1家")[0].english("businesses") == "1 business"
+    assert parse_figures("1人")[0].english() == "1 person"
 
 
 def test_spans_and_values_in_a_sentence():
