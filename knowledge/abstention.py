@@ -30,7 +30,7 @@ from .question_types import OTHER, QUANTITY, WHICH, asks_day, asks_year_of_event
 from .instances import unnamed_instances
 from .asked_figures import MEASURE_NOUNS
 from .figure_checks import figure_choice
-from .scope import GENERAL_NOUNS, NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
+from .scope import GENERAL_NOUNS, NO_TIME, asking_clauses, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
 from .retrieval import Ranking
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -176,9 +176,14 @@ def unknown_topic(kb, query: Query, evidence: Evidence) -> str | None:
     unknown = []
     # 叫啥名堂 asks what the topic is called, 参保人数 which figure of it: neither is the topic
     found = [n for n in nouns(query.text) if n not in GENERAL_NOUNS | MEASURE_NOUNS]
+    # 你们政府天天吹牛，报告说今年GDP涨多少: a clause that vents names no topic when the asking one names its own
+    # (一下雨就淹的路段，今年改造几处: the asking clause names none, the first one is its topic)
+    asking = asking_clauses(query.text)
+    own = [n for n in nouns(asking) if n not in GENERAL_NOUNS | MEASURE_NOUNS] + re.findall(r"[a-z]{2,}", asking.lower())
+    asked = set(nouns(asking)) if own else set(found)
     for noun in found:
         bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
-        if not (any(b in kb.analyzer.report for b in bigrams) or set(noun) & set(explained)
+        if noun in asked and not (any(b in kb.analyzer.report for b in bigrams) or set(noun) & set(explained)
                 or any(noun in phrase for phrase in phrases)):
             unknown.append(noun)
     # Outnumbered unknown nouns are usually filler (多投点); a question mostly about them is out of scope.

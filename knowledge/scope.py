@@ -27,6 +27,8 @@ PART_ALONE_RE = re.compile(r"(?:单独|单单|单是|光是)(?=[^。？?！!]*(?
 # 「新增学位里面幼儿园有多少」: the part named after 里面 / 当中 of a total.
 PART_WITHIN_RE = re.compile(r"(?:里面|里头|当中|之中|其中)([^。？?！!]*?)(?:有|是|要|占)?(?:多少|几)")
 ASKING_CLAUSES = 2
+# Modal verbs that start a yes-no question's verb (能通车吗, 会建吗, 要修吗).
+MODAL_CHARS = frozenset("能会要将可")
 # Words of an asked object's noun run; jieba tags some modifiers as names or set phrases (康复 nr, 特殊教育 l).
 OBJECT_FLAGS = NOUN_FLAGS | {"vn", "b", "l", "nr"}
 # 去年 / 明年 are the document's year -1 / +1: asked like an explicit year (2024年), a paragraph must state it.
@@ -220,6 +222,14 @@ def _covers(word: str, text: str) -> bool:
     return sum(char in text for char in word) * 2 >= len(word)
 
 
+def asking_clauses(text: str) -> str:
+    """The clauses of a message that ask (「你们政府天天吹牛，报告说今年GDP涨多少」 → its second), or all of it when
+    none or every one does: a clause that only vents or tells a story names no topic of the question."""
+    clauses = _clauses(text)
+    asking = [c for c in clauses if ASKS_RE.search(c)]
+    return "，".join(asking) if asking and len(asking) < len(clauses) else text
+
+
 def _clauses(text: str) -> list[str]:
     """Clauses of a question; residents often separate them with a space (小微企业贷款难 有没有办法)."""
     return [c for c in re.split(r"[，,。！!？?；;\s]", text) if c.strip()]
@@ -234,7 +244,10 @@ def asked_object(text: str) -> str | None:
     Chinese puts the object last); when that noun asks what is done at all (康复政策, 有没有办法), the nouns modifying it,
     else None."""
     stop, run, runs = stopwords(), [], []
-    for w, f in [*_tagged(text), ("。", "x")]:
+    tagged = _tagged(text)
+    # 能通 (能 + 通, taken for a noun): with no noun asked of, the verb after the modal is (胜浦大桥今年能通吗)
+    verbs = [w[1:] for w, _ in tagged if _modal_guess(w)]
+    for w, f in [*((w, f) for w, f in tagged if not _modal_guess(w)), ("。", "x")]:
         if len(w) >= 2 and f in OBJECT_FLAGS and f != "ns" and (w not in stop or w in GENERAL_NOUNS) \
                 and w not in MEASURE_NOUNS:
             run.append((w, f))
@@ -243,9 +256,14 @@ def asked_object(text: str) -> str | None:
             run.pop()  # a run ends in its head noun (jieba tags 康复 nr, 特殊教育 l: modifiers only)
         runs, run = ([*runs, [w for w, _ in run]] if run else runs), []
     if not runs:
-        return None
+        return verbs[-1] if verbs else None
     last = runs[-1][:-1] if runs[-1][-1] in GENERAL_NOUNS else runs[-1]
     return "".join(last) or None
+
+
+def _modal_guess(word: str) -> bool:
+    """A word jieba's dictionary lacks that starts with a modal verb (能通, 会建): its guess of a noun is 能 + a verb."""
+    return word[0] in MODAL_CHARS and not _jieba().FREQ.get(word)
 
 
 def named_after_what(text: str) -> str | None:

@@ -196,3 +196,16 @@ def test_a_parts_figure_or_another_targets_does_not_answer_for_the_whole(kb):
     assert "10%" in kb.answer("工业投资增长多少").text  # the part asked is answered by its own figure
     # 几只, as Wu speakers count: a how-many the clause naming 助餐点 without a figure does not answer
     assert kb.answer("老年人助餐点今年新开几只").reason == "no_figure:助餐点"
+
+
+def test_a_venting_clause_names_no_topic_when_the_asking_clause_names_its_own(kb):
+    answer = kb.answer("你们政府天天吹牛，报告说今年GDP涨多少")
+    assert not answer.abstained and "5%以上" in answer.text
+    assert kb.answer("一下雨就淹的路段，今年改造几处").abstained  # there the first clause is the topic
+
+
+def test_a_modal_and_verb_taken_for_a_noun_asks_the_verb():
+    from knowledge.scope import asked_object
+
+    assert asked_object("胜浦大桥今年能通吗") == "通"  # 能通 is no object: the bridge is asked whether it opens
+    assert asked_object("今年会新建特殊教育学校吗") == "特殊教育学校"
