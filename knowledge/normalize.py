@@ -59,12 +59,14 @@ class SynonymTable:
     def expansions(self, query: str) -> list[str]:
         """Report terms implied by the query's wording, in order, without duplicates."""
         lowered = query.lower()
+        # 上学的名额 says 上学名额: a 的 between two words of a phrase does not part them
+        joined = re.sub(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])", "", lowered)
         found: list[str] = []
         for phrase, targets in self.entries:
             if phrase.isascii():
                 hit = re.search(rf"(?<![a-z]){re.escape(phrase)}(?:e?s)?(?![a-z])", lowered)
             else:
-                hit = phrase in lowered
+                hit = phrase in lowered or (len(phrase) >= 4 and phrase in joined)
             if hit:
                 found.extend(t for t in targets if t not in found and t not in query)
         return found

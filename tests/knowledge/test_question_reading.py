@@ -197,3 +197,11 @@ def test_abbreviations_are_read_both_ways_from_the_reports_own_phrases(kb):
         assert abbreviations.expansions(text) == [], text
     answer = kb.answer("今年還辦網購節嗎？")
     assert not answer.abstained and "吴中网络购物节" in answer.citation.quote
+
+
+def test_a_de_between_the_words_of_a_table_phrase_does_not_part_them(kb):
+    from knowledge.normalize import SynonymTable
+
+    table = SynonymTable((("上学名额", ("学位",)),))
+    assert table.expansions("今年新增多少个上学的名额") == ["学位"]
+    assert "7530个" in kb.answer("今年吴中上学的名额多了多少个？").text
