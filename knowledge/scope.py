@@ -64,6 +64,13 @@ WHICH_NOUN_RE = re.compile(r"(?:哪些|哪几[个家所条位座处项]?)([\u4e0
 # A clause naming this share of what the best one names of the question is about the same item (…社保扩面…,
 # 精准扩面灵活就业人员…,新增参保人员8000人): it may hold the item's figure or names.
 RELATED_CLAUSE_SHARE = 0.5
+# A when-question asking when something is finished (啥时候好用, 什么时候建好, 何时通车), and the words of a stretch that
+# says it will be: one that only speeds it up or starts it (加快尹山湖医院二期建设) gives no date for that. An event the
+# question names itself (通车) is looked for as it is: 完成…拆迁清障 does not open a railway.
+COMPLETION_ASK_RE = re.compile(r"[能可会才]?(?:以)?(?:好|弄好|建好|修好|造好|搞好|好用|能用|用上|完工|建成|竣工|投用|投入使用|"
+                               r"通车|开通|落成|交付|完成|结束|贯通)")
+COMPLETION_WORDS = ("建成", "完成", "完工", "竣工", "投用", "投运", "投入使用", "通车", "开通", "贯通", "落成", "交付", "启用",
+                    "运营", "开业")
 # The event a when-question asks about (完工, 开工) that the item's stretch never states: the answer is no date at all.
 NO_TIME = "no_time:"
 
@@ -115,6 +122,7 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     asked = asked_object(asks[-1]) if asks else (named_after_what(what[-1]) if what else None)
     groups = [[asked]] if asked else []
     ask = WHEN_RE.search(asking) if kind == WHEN else None
+    event = None
     if ask:
         idf = kb.retriever.lexical.idf
         # The thing a when-question asks of (地铁8号线什么时候延伸过来): it, or a report word it maps to, is quoted.
@@ -122,6 +130,8 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
         if things:
             groups.append(things + query.expansions)
         groups.append([w for w in words(asking[ask.end():]) if len(w) >= 2 and idf(w) > 0 and w not in MEASURE_NOUNS])
+        if not groups[-1] and COMPLETION_ASK_RE.match(asking[ask.end():]):  # 通车 asked is itself said or not
+            event = groups[-1] = list(COMPLETION_WORDS)  # 啥时候好用: a stretch saying it is finished, not 加快建设
     # The event of a when-question is looked for in the item's own stretch: 「研究吴中大道快速化改造方案」 does not
     # say 开工 because another clause of its sentence says 完善 or 启动 (the object of a yes-no question may be
     # named across clauses: the whole sentence).
@@ -133,7 +143,8 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
         rest = said  # the stretch once the question's other words are taken out: 通苏嘉甬 must not cover 通车
         for word in sorted(query.content_words(), key=len, reverse=True):
             rest = rest if any(word in w for w in wanted) else rest.replace(word, "□")
-        if not any(all(_covers(part, rest) for part in _parts(w)) for w in wanted):
+        # completion is said in so many words: 建设 is half of 建成 but finishes nothing
+        if wanted is event or not any(all(_covers(part, rest) for part in _parts(w)) for w in wanted):
             return f"{NO_TIME}{wanted[0]}" if ask and number == len(groups) - 1 else wanted[0]
     return None
 

@@ -209,3 +209,16 @@ def test_a_modal_and_verb_taken_for_a_noun_asks_the_verb():
 
     assert asked_object("胜浦大桥今年能通吗") == "通"  # 能通 is no object: the bridge is asked whether it opens
     assert asked_object("今年会新建特殊教育学校吗") == "特殊教育学校"
+
+
+def test_when_something_is_finished_needs_a_stretch_that_finishes_it(kb):
+    answer = kb.answer("尹山湖医院二期啥辰光好用")  # the report only speeds its building up
+    assert answer.abstained and answer.reason == "no_time:建成"
+    assert "2025" in kb.answer("胜浦大桥什么时候通车").text  # 建成通车胜浦大桥
+    assert kb.answer("西山生态岛试验区啥时候建好").citation is not None  # 高标准完成…试验区建设
+    assert kb.answer("通苏嘉甬高铁什么时候通车").abstained  # 完成…拆迁清障 does not open it
+
+
+def test_enrolment_as_a_number_is_no_procedure(kb):
+    assert "8000人" in kb.answer("How many people for social insurance enrolment?").citation.quote
+    assert kb.answer("How do I register for social insurance?").reason == "procedure"
