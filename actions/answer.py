@@ -179,6 +179,9 @@ class ActionDeny(ActionAnswerReport):
     """「不用了」: "anything else?" — unless NLU took a challenge of the last answer for a "no" (「你确定不是1万个？」):
     that gets the report's answer to the last question again."""
 
+    # What the intent gets when the message does not challenge the last answer.
+    own_response = "utter_anything_else"
+
     def name(self) -> str:
         return "action_deny"
 
@@ -187,5 +190,15 @@ class ActionDeny(ActionAnswerReport):
         if text and not is_payload(text) and tracker.get_slot("last_question") \
                 and self.knowledge_base.leans_on_previous(text):
             return super().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(response="utter_anything_else")
+        dispatcher.utter_message(response=self.own_response)
         return []
+
+
+class ActionBotChallenge(ActionDeny):
+    """「你是机器人吗」: the assistant says what it is — but "Are you sure? I thought it was 3%." (taken for a bot
+    challenge) questions the last answer, and gets the report's answer again."""
+
+    own_response = "utter_iamabot"
+
+    def name(self) -> str:
+        return "action_bot_challenge"

@@ -6,11 +6,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from knowledge.language import detect_language
+from knowledge import message_language
+from knowledge.language import PAYLOAD_PREFIX
 from records import mask_pii
 
-# Button payloads (`/ask_report{"topic":"school"}`) come back as the message text.
-PAYLOAD_PREFIX = "/"
 # Turns that are not questions: skipped when looking for "the question" of a conversation.
 NON_QUESTION_INTENTS = {
     "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "ask_capabilities",
@@ -83,12 +82,7 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
 
 def language_of(text: str) -> str | None:
     """'en' or 'zh' for a resident's message; None when it tells nothing (a payload, digits, emoji)."""
-    if not text or is_payload(text):
-        return None
-    if _CJK.search(text):
-        return detect_language(text)
-    # 「Hello」「thanks」: one Latin word and no Chinese is English, below detect_language's two-word bar.
-    return "en" if _LATIN.search(text) else None
+    return message_language(text)
 
 
 def reply_language(tracker: Tracker) -> str:

@@ -8,9 +8,10 @@ Per question (fresh conversations, held-out style questions): the knowledge base
 uncached), the REST turn, Rasa's NLU (`/model/parse`), the tracker's load (`GET /conversations/<id>/tracker`),
 the action server call with that tracker (answer cached: the server's own overhead), and the relay (「你好」
 through the in-process web app minus straight to Rasa). Policies + tracker I/O = the REST turn minus the
-rest (a question turn makes two action calls). Then one 80-turn conversation: turns 71–80 ÷ turns 1–10,
-the sessions it rolled over into (every WUZHONG_SESSION_TURNS user messages, bot/session_turns.py) and the
-current session's tracker size beside the whole conversation's.
+rest (a question turn makes one action call: the language slot is set in NLU, bot/language_entity.py). Then
+one 80-turn conversation: turns 71–80 ÷ turns 1–10, the sessions it rolled over into (every
+WUZHONG_SESSION_TURNS user messages, bot/session_turns.py) and the current session's tracker size beside the
+whole conversation's.
 """
 from __future__ import annotations
 
@@ -88,8 +89,8 @@ def profile(args: argparse.Namespace, rasa_url: str, actions_url: str, rasa_toke
     for key, value in median.items():
         print(f"  {labels[key]:36s} {value:7.1f}")
     print(f"  {'relay (web − REST, 你好)':36s} {median['web_hello'] - median['rest_hello']:7.1f}")
-    rasa_own = median["rest"] - median["nlu"] - median["knowledge"] - 2 * median["action_cached"]
-    print(f"  {'policies + tracker I/O (the rest)':36s} {rasa_own:7.1f}   (REST − NLU − knowledge − 2 action calls)")
+    rasa_own = median["rest"] - median["nlu"] - median["knowledge"] - median["action_cached"]
+    print(f"  {'policies + tracker I/O (the rest)':36s} {rasa_own:7.1f}   (REST − NLU − knowledge − the action call)")
     growth(http, rasa_url, auth, questions)
 
 

@@ -28,7 +28,7 @@ __all__ = [
     "DocumentFormatError", "PublishInProgressError", "VersionNotFoundError",
     "CuratedEntry", "CuratedMatch", "CuratedMatcher", "curated_answer", "dead_citations", "check_citation",
     "group_questions", "QuestionGroup", "topic_of", "add_synonym", "operator_synonyms_path", "SynonymError",
-    "refresh_synonyms", "is_question",
+    "refresh_synonyms", "is_question", "message_language",
 ]
 # Versions library, live follower, uploads and draft diffs: name -> module (imported on first use).
 _LAZY = {"Library": "library", "LiveKnowledgeBase": "live", "FoundPassage": "live", "Source": "sources",
@@ -40,7 +40,7 @@ _LAZY = {"Library": "library", "LiveKnowledgeBase": "live", "FoundPassage": "liv
          **dict.fromkeys(("group_questions", "QuestionGroup", "topic_of"), "grouping"),
          **dict.fromkeys(("add_synonym", "operator_synonyms_path", "SynonymError", "refresh_synonyms"),
                          "operator_synonyms"),
-         "is_question": "question_types"}
+         "is_question": "question_types", "message_language": "language"}
 
 
 def __getattr__(name: str):

@@ -23,13 +23,14 @@ from .answers import Hit
 from .clauses import split_clauses
 from .confidence import confident, evidence_features
 from .intents import is_unclear, request_kind
-from .lexical import common_verbs, nouns
+from .lexical import TELLING_IDF, common_verbs, nouns, words
 from .passages import split_sentences
 from .query import Query
-from .question_types import OTHER, QUANTITY, WHICH, asks_day, asks_year_of_event, question_type, reply_type
-from .instances import unnamed_instances
+from .question_types import QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
+from .instances import instances_choice, unnamed_instances
 from .asked_figures import MEASURE_NOUNS
 from .figure_checks import figure_choice
+from .follow_up_asks import inherited_ask, with_context_item
 from .scope import GENERAL_NOUNS, NO_TIME, asking_clauses, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
 from .retrieval import Ranking
 
@@ -180,7 +181,10 @@ def unknown_topic(kb, query: Query, evidence: Evidence) -> str | None:
     # (一下雨就淹的路段，今年改造几处: the asking clause names none, the first one is its topic)
     asking = asking_clauses(query.text)
     own = [n for n in nouns(asking) if n not in GENERAL_NOUNS | MEASURE_NOUNS] + re.findall(r"[a-z]{2,}", asking.lower())
-    asked = set(nouns(asking)) if own else set(found)
+    # (我们外地人参保,今年新增参保多少人: the asking clause names 参保, a telling word of the report, though no
+    # noun; 改造 in 今年改造几处 is said all through the report, no topic)
+    says_report_word = any(kb.retriever.lexical.idf(w) >= TELLING_IDF for w in words(asking))
+    asked = set(nouns(asking)) if own or (asking != query.text and says_report_word) else set(found)
     for noun in found:
         bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
         if noun in asked and not (any(b in kb.analyzer.report for b in bigrams) or set(noun) & set(explained)
@@ -216,8 +220,8 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if query.language == "en" and not [w for w in evidence.matched if w in mapped] \
             and evidence.dense < ENGLISH_DENSE_MIN:
         return Verdict(True, "no_match", evidence)
-    verdict = figure_verdict(kb, query, hits, evidence)
-    inherited = _inherit_ask(query, context)
+    verdict = figure_verdict(kb, with_context_item(kb, query, context), hits, evidence)
+    inherited = inherited_ask(query, context)
     if inherited is not query and not verdict.abstain:
         # a passage that states the number the context asked answers first; one that only names the item still may
         verdict = next((v for v in [figure_verdict(kb, inherited, hits, evidence)] if not v.abstain), verdict)
@@ -225,18 +229,13 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if outside:
         return Verdict(True, outside if outside.startswith(NO_TIME) else f"no_match:{outside}", evidence)
     if not verdict.abstain and unnamed_instances(kb, query, hits[verdict.choice].passage):
-        return Verdict(True, "no_match", evidence)
+        choice = instances_choice(kb, query, hits, verdict.choice)
+        if choice is None:
+            return Verdict(True, "no_match", evidence)
+        verdict = dataclasses.replace(verdict, choice=choice)
     if gate and not verdict.abstain and context is None and not confident(evidence_features(kb, query, hits, verdict)):
         return Verdict(True, "low_confidence", evidence)
     return verdict
-
-
-def _inherit_ask(query: Query, context: Query | None) -> Query:
-    """A bare follow-up asks what its context asked: 「那领军人才呢」 after 「人才公寓新增多少套」 asks how many 领军人才
-    (so a passage that states their number answers, not one that only names them)."""
-    if context is None or question_type(query.text) != OTHER or reply_type(query.text, context.text) != QUANTITY:
-        return query
-    return dataclasses.replace(query, text=re.sub(r"[呢吗?？。!！\s]+$", "", query.text) + "多少")
 
 
 def small_talk(query: Query, report: str) -> str | None:

@@ -12,7 +12,7 @@ from .figures_en import parse_figures
 from .lexical import NOUN_FLAGS, _tagger
 
 # A rate asked (增速, 几个点, 几成, growth target): a figure question that only a rate or a doubling answers.
-RATE_ASK = r"增速|增幅|几个点|几成|\bgrowth (?:rate|target)\b|\bgrow by\b|\bby how much\b[^?]*\b(?:grow|rise|increase)"
+RATE_ASK = r"增速|增幅|几个点|几成|\bhow fast\b|\bgrowth (?:rate|target)\b|\bgrow by\b|\bby how much\b[^?]*\b(?:grow|rise|increase)"
 # The measure words a count is asked with (几个, 几张, and 几只 as Wu speakers say it).
 COUNTERS = "个条家所处张辆套户项亩座名位台间只"
 FIGURE_ASK_RE = re.compile(rf"多少|(?<![十哪那这好])几[{COUNTERS}万千百]|百分之几|数量|比例|比重|占比|"

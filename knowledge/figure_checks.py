@@ -11,7 +11,7 @@ from .passages import split_sentences
 from .query import Query, indefinite_count
 from .asked_figures import (AMOUNT_WORD_RE, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
                             value_figures)
-from .scope import RELATED_CLAUSE_SHARE
+from .scope import RELATED_CLAUSE_SHARE, asking_clauses
 
 FIGURE_RUNNERS_UP = 2
 FAR_BETTER_NAMING = 1.5
@@ -26,11 +26,13 @@ FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万
 # A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
 # (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
 PERCENT_ASK_RE = re.compile(rf"比例|比重|占比|百分之几|百分比|增长率|增长(?:多少|几)|涨(?:多少|几)|{RATE_ASK}|"
-                            r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\bgrowth\b")
+                            r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\bgrowth\b|\bgrow(?:s|n)?\b|[\u4e00-\u9fff]率(?!先)")
 SHARE_ASK_RE = re.compile(r"占|比例|比重|\bshare\b|\bproportion\b|\bratio\b")
 # A doubling (翻番, 三倍) states a growth as much as a percentage does.
 PERCENT_IN_TEXT_RE = re.compile(rf"%|％|百分之|[一二三四五六七八九十]成|{AMOUNT_WORD_RE.pattern}")
 SHARE_IN_TEXT_RE = re.compile(r"占|比例|比重|率")
+# A count in words of the very thing asked states it (几个方面 → 七方面, 几大中心 → 七中心), whatever its measure word.
+CHINESE_COUNT = "[一二两三四五六七八九十百千]+[个大项]?"
 # A clause about a part of what the clause before it names (其中工业投资增长10%).
 PART_CLAUSE_RE = re.compile(r"其中|包括")
 
@@ -99,6 +101,7 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
     # A number the resident wrote names the item (24小时城市书房) or is what they already know (7530个学位).
     known = sorted(set(re.findall(r"\d+(?:\.\d+)?", query.text)), key=len, reverse=True)
 
+    counted = counted_item(query.text)
     lowered = query.text.lower()
     percent, share = PERCENT_ASK_RE.search(lowered), SHARE_ASK_RE.search(lowered)
 
@@ -108,6 +111,8 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
         clause = value_figures(query.text, clause, growth)
         for number in known:
             clause = clause.replace(number, "")
+        if counted and re.search(CHINESE_COUNT + re.escape(counted), clause):
+            return True
         # The report may put the unit before the figure (游客总人次突破2400万).
         return bool(FIGURE_IN_TEXT_RE.search(clause)) and (unit is None or unit.group(1) in clause)
 
@@ -115,14 +120,20 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
     # 「…;实际使用外资增长超20%;…」 shares only 增长 with 「居民…与经济增长基本同步」 and does not answer 经济增长.
     sentence_of = [sentence for sentence, _ in sentence_clauses(text)]
     tops = [i for i, (score, _) in enumerate(scored) if score == best]
+    asked_tops = _asking_tops(query.text, scored, wanted)
     top_words = {w for i in tops for w in wanted if w in scored[i][1]}
 
-    counted = counted_item(query.text)
     # When the clause about the asked item names what is counted (助餐点), a clause of another sentence answers only
     # if it names it too: 「失能老人家庭养老床位180张」 shares 老人 with 「老人吃饭的助餐点新开几个」 but counts beds.
     counted_named = counted is not None and any(_names(counted, scored[t][1]) for t in tops)
 
     def related(i: int) -> bool:
+        if i in asked_tops:
+            return True
+        # 「持续开展“心肺联筛”服务,完成1万人健康风险评估」: the clause right after the item's, in its sentence, states
+        # its figure when it is in the unit asked (多少人) and names nothing else the question asked
+        if unit and i - 1 in tops and sentence_of[i] == sentence_of[i - 1] and scored[i][0] == 0:
+            return True
         if scored[i][0] < best * RELATED_CLAUSE_SHARE:
             return False
         # 「全社会固定资产投资稳中有进,其中工业投资增长10%」: a part's figure answers for the whole only if it is asked
@@ -145,3 +156,15 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
     named = [w for w in sorted(wanted, key=wanted.get, reverse=True) if any(w in c for c in top)]
     # The item may be named only inside quotation marks (新建一批“24小时城市书房”): still no figure for it.
     return named[0] if named else counted or max((w for w in wanted if not w.isdigit()), key=wanted.get, default=None)
+
+
+def _asking_tops(text: str, scored: list[tuple[float, str]], wanted: dict[str, float]) -> list[int]:
+    """The clauses that best name what the asking clause names: in 「灵活就业的参保扩面,新增参保要多少人?」 the item
+    is 新增参保 (新增参保人员8000人以上), not the story before the ask (精准扩面灵活就业人员)."""
+    asking = asking_clauses(text)
+    own = {w: v for w, v in wanted.items() if w in asking}
+    if asking == text or not own:
+        return []
+    by_own = [sum(v for w, v in own.items() if w in clause.lower()) for _, clause in scored]
+    best = max(by_own, default=0.0)
+    return [i for i, score in enumerate(by_own) if best > 0 and score == best]

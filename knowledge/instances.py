@@ -6,14 +6,14 @@ import re
 from functools import lru_cache
 
 from .cedict import dictionary
-from .lexical import USER_DICT
+from .lexical import dict_places
 from .query import Query
 from .question_types import WHEN, question_type
-from .scope import _tagged, asking_part, item_stretches
+from .scope import _tagged, asked_kind, asking_part, item_stretches
 
 # Asking for the named instances (哪些小区, 几路车, which routes exactly): a clause that names none does not answer.
-WHICH_ONES_RE = re.compile(r"哪些|哪几|哪[个一家所条座]")
-INSTANCE_ASK_RE = re.compile(r"哪些|哪几|哪[个一家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
+WHICH_ONES_RE = re.compile(r"列出|列举|哪些|哪几|哪[个一家所条座]")
+INSTANCE_ASK_RE = re.compile(r"列出|列举|哪些|哪几|哪[个一家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
 # Asking where a thing is (在哪里, 哪些地方, where): only a clause naming the item with a place answers.
 WHERE_RE = re.compile(r"在哪|哪里|哪儿|哪些地方|哪几个地方|哪个地方|什么地方|什么位置|\bwhere\b")
 # Words that make a name a place (尹南路, 甪直古镇, 太湖新城); 区 alone is the district itself.
@@ -26,13 +26,6 @@ COUNTED_ITEM_RE = re.compile(r"\d[\d.]*[万亿]?[^\d、]{0,2}、")
 QUOTED = r"[“\"「][^”\"」]+[”\"」]"
 # Quoted names listed (“送戏下乡”“太湖大讲堂”等, “甲”、“乙”): one quoted slogan (“鱼骨图”) names no instances.
 QUOTED_LIST_RE = re.compile(f"{QUOTED}(?:[、]?{QUOTED}|等)")
-
-
-@lru_cache(maxsize=1)
-def _dict_places() -> frozenset[str]:
-    """The report's own place and organisation names (user dictionary): jieba's two-character ns misfire (新建)."""
-    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.split()[0] for line in lines if line.strip() and line.split()[-1] in PLACE_FLAGS)
 
 
 def _only_verb(word: str) -> bool:
@@ -93,7 +86,24 @@ def places_item(query: Query, sentence: str, idf) -> bool:
             continue
         for word in sorted(wanted, key=len, reverse=True):
             clause = clause.replace(word, "□")
-        if PLACE_WORD_RE.search(clause) or any(f in PLACE_FLAGS and (len(w) >= 3 or w in _dict_places())
+        if PLACE_WORD_RE.search(clause) or any(f in PLACE_FLAGS and (len(w) >= 3 or w in dict_places())
                                                for w, f in _tagged(clause)):
             return True
     return best <= 0  # matched through meaning alone: no clause to judge
+
+
+def instances_choice(kb, query: Query, hits: list, choice: int) -> int | None:
+    """A close runner-up that names the asked item as well as the cited passage, says the kind asked for and names
+    instances of it (哪些龙头企业: 「依托现有龙头企业资源」 names none, 「支持汇川、东山精密…等龙头企业」 does), else None."""
+    from .figure_checks import FIGURE_RUNNER_UP_MARGIN, FIGURE_RUNNERS_UP, item_clauses  # figure_checks imports scope
+
+    kind, weight = asked_kind(query.text), kb.retriever.lexical.weight
+    if query.language != "zh" or kind is None:
+        return None  # a list of categories is no answer to "which exactly" unless it is said to be of the kind asked
+    naming = item_clauses(query, hits[choice].passage.text, weight)[0]
+    for other in range(choice + 1, min(len(hits), FIGURE_RUNNERS_UP + 1)):
+        if hits[other].score >= hits[choice].score - FIGURE_RUNNER_UP_MARGIN and kind in hits[other].passage.text \
+                and item_clauses(query, hits[other].passage.text, weight)[0] >= naming > 0 \
+                and not unnamed_instances(kb, query, hits[other].passage):
+            return other
+    return None

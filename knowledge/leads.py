@@ -17,6 +17,7 @@ from .passages import Sentence
 from .question_types import QUANTITY, WHEN, WHICH
 from .asked_figures import AMOUNT_WORD_RE, COUNT_WORD_RE, counted_item
 from .levels import asked_grades, grade_conflict
+from .scope import asking_clauses
 
 # The context's words only break ties between clauses the follow-up's own words match equally.
 CONTEXT_WEIGHT = 0.2
@@ -84,6 +85,10 @@ class _Matcher:
     def __init__(self, own: list[str], context: list[str], idf, kind: str, question: str,
                  previous: str = "") -> None:
         self.own = {w: idf(w) or 1.0 for w in own if w}
+        # 「灵活就业的参保扩面,新增参保要多少人?」: the story before the asking clause is context, not the item asked.
+        asking = asking_clauses(question)
+        if asking != question and any(w in asking for w in self.own):
+            self.own = {w: v * (1.0 if w in asking else CONTEXT_WEIGHT) for w, v in self.own.items()}
         self.context = {w: idf(w) or 1.0 for w in context if w and w not in self.own}
         self.bigrams = _bigrams(question) | _bigrams(LEVEL_RE.sub(r"\1", question))
         self.previous_bigrams = _bigrams(previous) - self.bigrams

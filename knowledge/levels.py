@@ -26,8 +26,8 @@ ENGLISH_LEVEL_RE = re.compile(
 
 
 # A class said with a Chinese or Arabic numeral (三类水, 2类) is written with a Roman one in reports (Ⅲ类, 优Ⅱ),
-# which width folding reads as iii / ii.
-CLASS_NUMERAL_RE = re.compile(r"([一二三四五1-5])类")
+# which width folding reads as iii / ii. 优二 is the report's 优Ⅱ (class II or better).
+CLASS_NUMERAL_RE = re.compile(r"(?:(?<=优)|(?=[一二三四五1-5]类))([一二三四五1-5])")
 ROMAN = {"一": "i", "二": "ii", "三": "iii", "四": "iv", "五": "v", "1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v"}
 ROMAN_RE = re.compile(r"(?<![a-z])(iv|v|i{1,3})(?![a-z])")
 

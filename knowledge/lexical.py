@@ -14,7 +14,11 @@ DATA_DIR = Path(__file__).parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
 STOPWORDS = DATA_DIR / "stopwords.txt"
 # A Latin word may carry digits (pm2.5, 5g): the report writes such terms whole.
-WORD_RE = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+(?:\.\d+)?|(?=[a-z\d.]*[a-z])[a-z\d]+(?:\.\d+)?")
+# A name the report quotes may join its parts with + (“1+9”综合改革, “3+4+N”招商体系).
+WORD_RE = re.compile(r"[\u3400-\u9fff]+|[a-z]+|\d+(?:\.\d+)?|(?=[a-z\d.]*[a-z])[a-z\d]+(?:\.\d+)?|"
+                     r"[\u3400-\u9fff\da-z]+(?:\+[\u3400-\u9fff\da-z]+)+|"
+                     # and Chinese with digits or Latin letters (“24小时城市书房”)
+                     r"(?=[\da-z]*[\u3400-\u9fff])(?=[\u3400-\u9fff]*[\da-z])[\u3400-\u9fff\da-z]+")
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 # jieba's tags for common, place, organisation and other proper nouns (not person names: they misfire on 林木).
 # jieba dictionary frequency above which a non-noun is too common to look up in the thesaurus.
@@ -34,6 +38,28 @@ def _jieba():
     for period in PLAN_PERIODS:  # 十四五 is one word, not 十四 + 五
         tokenizer.add_word(period, USER_WORD_FREQ, "nz")
     return tokenizer
+
+
+# A name the report puts in quotation marks (“九个一”, “1+9”, “东吴科技人才贷”): short, no punctuation inside.
+QUOTED_NAME_RE = re.compile(r"“([\u3400-\u9fff\dA-Za-z+]{2,12})”")
+
+
+def add_quoted_names(text: str) -> list[str]:
+    """Make the names a report quotes words of the tokenizer, so a question says them whole (九个一 is no bare count,
+    1+9 no pair of digits); returns them."""
+    names = sorted({fold_width(n).lower() for n in QUOTED_NAME_RE.findall(text)})
+    for name in names:
+        if not _jieba().FREQ.get(name):  # a known word keeps its tag
+            # a common noun: one quoted name (“鱼骨图”, “太湖民宿”) is a slogan or a brand, it lists no instances
+            _jieba().add_word(name, USER_WORD_FREQ, "n")
+    return names
+
+
+@lru_cache(maxsize=1)
+def dict_places() -> frozenset[str]:
+    """The report's own place and organisation names (user dictionary): jieba's two-character ns misfire (新建)."""
+    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split()[0] for line in lines if line.strip() and line.split()[-1] in ("ns", "nt"))
 
 
 @lru_cache(maxsize=1)

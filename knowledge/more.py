@@ -12,13 +12,17 @@ import re
 from .abstention import decide
 from .answers import Answer, abstain, compose
 from .leads import SENTENCE_END
+from .normalize import to_simplified
 
 # The whole message asks for more: 还有呢, 还有吗, 还有别的吗, 其他的呢, 再说说, what else, anything else, more?
 MORE_RE = re.compile(
     r"^(?:那|那么|嗯|好的?|哦)?[,，]?(?:还有(?:呢|吗|么|嘛|没|没有|伐|别的|其他|其它|啥|什么|哪些)*(?:吗|呢|伐|么)?|"
-    r"(?:其他|其它|别的|其余|另外)的?(?:呢|还有吗|有吗)|再说说|接着说|继续说?)[?？。!！…~\s]*$"
+    r"(?:其他|其它|别的|其余|另外)的?(?:呢|还有吗|有吗)|再说说|接着说|继续说?|"
+    # 举几个例子 / 比如呢: the examples the answer's sentence names
+    r"(?:能|可以)?(?:再)?举(?:几|一|两|些)?个?例子?(?:吗|呢|看看)?|比如(?:说)?(?:呢|有哪些|有什么)?|例如(?:呢)?)[?？。!！…~\s]*$"
     r"|^(?:and\s+)?(?:what\s+else|anything\s+else|any\s*more|(?:tell\s+me\s+)?more|what\s+about\s+the\s+others?|"
-    r"others?|go\s+on|and)\s*(?:is\s+there|then)?[\s?!.…]*$", re.IGNORECASE)
+    r"others?|go\s+on|and|(?:any|some|give\s+(?:me\s+)?(?:an?|some))?\s*examples?|for\s+example|like\s+what|such\s+as)"
+    r"\s*(?:is\s+there|then)?[\s?!.…]*$", re.IGNORECASE)
 
 
 _LEAD_IN = r"(?:那|那么|好吧|好|所以|嗯|哦|可是|但是|[,，\s])*"
@@ -35,7 +39,12 @@ CHALLENGE_RE = re.compile(
     rf"|(?:so\s+|and\s+|but\s+)?(?:it'?s|it\s+is|is\s+it|that'?s|isn'?t\s+it)\s+(?:really\s+|not\s+|actually\s+)?"
     rf"{_NUMBER_EN}(?:\s+[a-z]+){{0,2}}(?:,?\s*(?:right|correct|isn'?t\s+it|yes))?[\s?!.]*"
     rf"|(?:are\s+you\s+sure|really|is\s+that\s+(?:right|correct|true))(?:,?\s+(?:it'?s\s+)?(?:not\s+)?{_NUMBER_EN}"
-    r"(?:\s+[a-z]+){0,2})?[\s?!.]*", re.IGNORECASE)
+    r"(?:\s+[a-z]+){0,2})?[\s?!.]*"
+    # 我听说是一万个 / I thought it was 3%: a figure heard elsewhere, set against the answer
+    rf"|{_LEAD_IN}(?:可)?我?(?:听说|听人说|听别人说|记得|以为|看到|看新闻说|网上说)(?:的)?(?:是|有|要)?\s*{_NUMBER_ZH}"
+    r"(?:吗|吧|啊|呢|呀)?[?？!！。\s]*"
+    rf"|(?:but\s+)?i\s+(?:thought|heard|read|was\s+told|believed?|remember)\s+(?:that\s+)?(?:it\s+(?:was|is|would\s+be)\s+)?"
+    rf"(?:about\s+|around\s+)?{_NUMBER_EN}(?:\s+[a-z]+){{0,2}}[\s?!.]*", re.IGNORECASE)
 
 
 # Where the report says so, or whether it really does not: 哪里写了, 你确定报告里没写, where does it say that?
@@ -51,7 +60,7 @@ CLAUSE_RE = re.compile(r"(?<!\d)[,，](?!\d)|[?？!！。;；]+")
 def challenges(text: str) -> bool:
     """Whether a message only questions the previous answer (你确定不是1万个？ 你确定是867.5？不是8100？ 哪里写了？
     So it's 10,000, right?) — each of its clauses does."""
-    text = text.strip()
+    text = to_simplified(text.strip())  # 你確定嗎
     if CHALLENGE_RE.fullmatch(text):
         return True
     clauses = [c.strip() for c in CLAUSE_RE.split(text) if c.strip()]

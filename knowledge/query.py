@@ -13,7 +13,7 @@ from .abbreviations import Abbreviations
 from .asked_figures import COUNTERS
 from .language import detect_language
 from .levels import CLASS_NUMERAL_RE, ROMAN, ROMAN_RE
-from .lexical import USER_DICT, _jieba, specific_words, stopwords, words
+from .lexical import USER_DICT, _jieba, add_quoted_names, specific_words, stopwords, words
 from .normalize import (SynonymTable, default_synonym_paths, expand_abbreviations, fold_width, normalize_query,
                         to_mandarin)
 from .thesaurus import Thesaurus
@@ -97,6 +97,7 @@ class QueryAnalyzer:
     def __init__(self, report_texts: list[str], synonym_paths: list[Path] | None = None) -> None:
         self.synonyms = SynonymTable.load(*(synonym_paths or default_synonym_paths()))
         self.report = "\n".join(report_texts)
+        add_quoted_names(self.report)  # before any passage or question is cut into words
         # The classes the report writes with Roman numerals (优Ⅱ, Ⅲ类 → ii, iii once width-folded).
         self._roman_classes_said = set(ROMAN_RE.findall(fold_width(self.report).lower()))
         self.terms = [t for t in _user_terms() if t in self.report]
@@ -126,7 +127,7 @@ class QueryAnalyzer:
         # A gloss of two words or more (place in school → 学位) is as specific as a table entry; one word is a hint.
         for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS), *amounts,
                      *self.thesaurus.expansions(unknown),
-                     *self._typo_fixes(text), *self._pinyin_hits(text), *self._roman_classes(text),
+                     *self.typo_fixes(text), *self._pinyin_hits(text), *self._roman_classes(text),
                      *(self.abbreviations.expansions(masked) if language != "en" else ()),
                      *(written for said, written in self._bracketed if said in text)]:
             if term not in found and term not in text:
@@ -161,7 +162,7 @@ class QueryAnalyzer:
                         keys.setdefault(gram[:j] + "?" + gram[j + 1:], set()).add(gram)
         return keys
 
-    def _typo_fixes(self, text: str) -> list[str]:
+    def typo_fixes(self, text: str) -> list[str]:
         """Report n-grams that differ from an n-gram of the question the report lacks by one homophone
         (充电庄 → 充电桩, 养老窗位 → 养老床位, 光付 → 光福): the typos a pinyin keyboard makes."""
         fixes: list[str] = []

@@ -16,9 +16,11 @@ WHEN_RE = re.compile(
     r"\bwhen\b|\bwhat year\b|\bhow soon\b|\bby when\b")
 # Will it / is it being built: a question about whether and when something happens also gets the year.
 PLANNED_RE = re.compile(r"会不会|是否|有没有|要不要|\bwill\b|\bgoing to\b|\bbeing (?:built|planned|opened)\b|\bplann(?:ed|ing)\b|\bplans? to\b", re.IGNORECASE)
-WHICH_RE = re.compile(r"哪些|哪几|哪[两二三四五六七八九十]|哪个|哪家|哪所|哪条|哪座|哪里|哪儿|什么项目|啥项目|\bwhich\b|\bwhat are\b|\blist\b")
+# 能全部列出来吗 asks for the named items as much as 哪些 does.
+WHICH_RE = re.compile(r"列出|列举|哪些|哪几|哪[两二三四五六七八九十]|哪个|哪家|哪所|哪条|哪座|哪里|哪儿|什么项目|啥项目|\bwhich\b|\bwhat are\b|\blist\b")
 YESNO_RE = re.compile(
-    r"是不是|是否|有没有|会不会|能不能|要不要|可不可以|[吗嘛么][?？!！。\s]*$|"
+    # 么 ends a yes-no question (能建好么), not 什么 / 怎么 / 这么
+    r"是不是|是否|有没有|会不会|能不能|要不要|可不可以|(?:[吗嘛]|(?<![什怎这那多])么)[?？!！。\s]*$|"
     r"^\s*(?:is|are|will|does|do|did|can|has|have|was|were|should)\b", re.IGNORECASE)
 FOLLOWUP_TYPES = (WHEN, QUANTITY, WHICH, YESNO)
 # A yearly work report dates its tasks by the year (or 上半年, 九月底前): "in which year / when will it happen" is

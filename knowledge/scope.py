@@ -96,10 +96,12 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
         if missing:
             return missing  # 学位里小学多少个、初中多少个: the report gives the total, not each part
     for clause in _clauses(asking):
-        if "我" in clause:
-            continue  # 我住木渎，…: the resident's story, not the question's scope
+        if "我" in clause and not ASKS_RE.search(clause):
+            continue  # 我住木渎，…: the resident's story, not the question's scope (修到我们甪直吗 asks of 甪直)
         for word, flag in _tagged(clause):
-            if flag == "ns" and len(word) >= 2 and word not in stopwords() and word not in report:
+            # 成镇 is a pinyin keyboard's 城镇, not a town the report never names
+            if flag == "ns" and len(word) >= 2 and word not in stopwords() and word not in report \
+                    and not _typo_in(word, kb.analyzer.typo_fixes(clause)):
                 return word
     for whole in WHOLE_SCOPE_RE.findall(asking):
         if whole not in paragraph:
@@ -149,15 +151,21 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     return None
 
 
+def asked_kind(text: str, shortest: int = 2) -> str | None:
+    """The kind of thing a which-question asks for: the word after 哪些 / 哪几个 (哪些小区 → 小区)."""
+    asked = WHICH_NOUN_RE.search(text)
+    kind = words(asked.group(1))[:1] if asked else []
+    return kind[0] if kind and len(kind[0]) >= shortest else None
+
+
 def item_stretches(sentence: str, query: Query, weight) -> list[str]:
     """The stretches of a sentence between commas (a 、-list stays whole) that name the asked item: at least
     RELATED_CLAUSE_SHARE of what the best one names of the question (the whole sentence when none names any)."""
     stretches = [s for s in re.split(r"[,，;；。]", sentence) if s.strip()]
     wanted = {w: weight(w) for w in query.content_words() if len(w) >= 2}  # 人 is not said by 人次
-    asked = WHICH_NOUN_RE.search(query.text)
-    if asked:  # 哪些人: the kind of thing asked for, even one character (灵活就业人员 are 人)
-        kind = words(asked.group(1))[:1]
-        wanted.update({w: weight(w) for w in kind})
+    kind = asked_kind(query.text, shortest=1)  # 哪些人: even one character (灵活就业人员 are 人)
+    if kind:
+        wanted[kind] = weight(kind)
     scores = [sum(v for w, v in wanted.items() if w in s) for s in stretches]
     best = max(scores, default=0.0)
     return [s for s, score in zip(stretches, scores) if score >= best * RELATED_CLAUSE_SHARE] if best > 0 else [sentence]
@@ -231,6 +239,12 @@ def _covers(word: str, text: str) -> bool:
     """Whether `text` says at least half of `word` (完工 ~ 完成, 比赛 ~ 大赛, 电动车 ~ 电动自行车): residents
     paraphrase the report's words, but a sentence sharing none of them is about something else."""
     return sum(char in text for char in word) * 2 >= len(word)
+
+
+def _typo_in(word: str, fixes: list[str]) -> bool:
+    """Whether a homophone fix of the question (新增城镇就业 for 新增成镇就业) rewrites `word`."""
+    return any(re.search(re.escape(word[:j]) + "." + re.escape(word[j + 1:]), fix) for fix in fixes
+               for j in range(len(word)))
 
 
 def asking_clauses(text: str) -> str:

@@ -10,11 +10,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import records
-from actions.answer import ActionAnswerReport, ActionCapabilities, ActionDeny, ActionShowSource
+from actions.answer import ActionAnswerReport, ActionBotChallenge, ActionCapabilities, ActionDeny, ActionShowSource
 from actions.clarify import ActionClarify
 from actions.conversation import asks_capabilities, asks_for_source
 from actions.handoff import ActionAffirm, ActionHandoff
-from actions.language import ActionDetectLanguage
 from tests.bot.conversation_fixtures import bot_event, tracker_for, user_event
 
 REPO = Path(__file__).resolve().parents[2]
@@ -341,6 +340,12 @@ def test_a_challenge_or_a_request_for_more_leans_on_the_previous_question_whatev
     assert len(messages) == 1 and "7530个" in messages[0]["text"], messages
     messages, _ = run(ActionDeny(knowledge_base=kb), tracker_for("不用了", intent="deny", slots=previous))
     assert messages == [{**messages[0], "response": "utter_anything_else"}] and not messages[0].get("text"), messages
+    # a figure heard elsewhere, set against the answer, is a challenge even when NLU took it for "are you a bot?"
+    messages, _ = run(ActionBotChallenge(knowledge_base=kb),
+                      tracker_for("你確定嗎?我聽說是一萬個", intent="bot_challenge", slots=previous))
+    assert len(messages) == 1 and "7530个" in messages[0]["text"], messages
+    messages, _ = run(ActionBotChallenge(knowledge_base=kb), tracker_for("你是真人吗", intent="bot_challenge", slots=previous))
+    assert messages == [{**messages[0], "response": "utter_iamabot"}] and not messages[0].get("text"), messages
     messages, _ = run(ActionShowSource(knowledge_base=kb),
                       tracker_for("你确定报告里没写？", intent="ask_source", slots={"last_question": "地铁新线今年开几条"}))
     assert len(messages) == 1 and "12345" in messages[0]["text"] and not messages[0].get("json_message"), messages
@@ -407,18 +412,6 @@ def test_handoff_still_gives_the_hotline_when_the_database_fails(tmp_path, monke
     messages, events = run(ActionHandoff(), tracker_for("转人工", intent="request_human"))
     assert "12345" in messages[0]["text"] and "#" not in messages[0]["text"]
     assert events == [SlotSet("outcome", "handed_off")]
-
-
-@pytest.mark.parametrize(("text", "slot", "expected"), [
-    ("Hello", "zh", [SlotSet("language", "en")]),
-    ("How many new bus stops?", None, [SlotSet("language", "en")]),
-    ("你好", "en", [SlotSet("language", "zh")]),
-    ("你好", "zh", []),
-    ('/ask_report{"topic":"school"}', "en", []),
-])
-def test_language_slot_follows_the_resident(text, slot, expected):
-    _, events = run(ActionDetectLanguage(), tracker_for(text, slots={"language": slot}))
-    assert events == expected
 
 
 @pytest.mark.parametrize(("text", "question"), [

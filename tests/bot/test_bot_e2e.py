@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -108,6 +109,9 @@ def test_english_question_and_english_followup(rasa_stack):
     followup = rasa_stack.send(sender, "and summer care classes for kids?")
     assert "150" in texts(followup) and "report" in texts(followup).lower()
     assert "暑托班" in citations(followup)[0]["text"]
+    # the language slot is set in NLU (bot/language_entity.py): a message telling none keeps the conversation's
+    assert not re.search(r"[\u3400-\u9fff]", texts(rasa_stack.send(sender, "👍")))
+    assert re.search(r"[\u3400-\u9fff]", texts(rasa_stack.send(sender, "你好")))
 
 
 def test_conversation_survives_a_rasa_restart(rasa_stack):

@@ -1,7 +1,9 @@
 """The project's Rasa components under Rasa's own Python: conversation locks several Rasa worker processes share
-(bot/lock_store.py) and the Simplified reading of Traditional messages (bot/simplified_tokenizer.py)."""
+(bot/lock_store.py), the Simplified reading of Traditional messages (bot/simplified_tokenizer.py) and the
+resident's language as an entity (bot/language_entity.py)."""
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 from pathlib import Path
@@ -59,3 +61,22 @@ def test_the_simplified_reading_keeps_length_and_survives_text_opencc_cannot_rea
             "print(simplified('區長是誰') == '区长是谁', simplified('\\ud800学位') == '\\ud800学位')")
     out = subprocess.run([str(RASA_PYTHON), "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["True", "True"], out.stderr[-2000:]
+
+
+LANGUAGE_SCRIPT = textwrap.dedent("""
+    import json
+    from rasa.shared.nlu.training_data.message import Message
+    from bot.language_entity import LanguageEntityExtractor
+
+    texts = ["How many new bus stops?", "Hello", "今年新增多少学位", "學位多少", '/ask_report{"topic":"school"}',
+             "123", "👍"]
+    messages = LanguageEntityExtractor.create({}, None, None, None).process([Message.build(text=t) for t in texts])
+    print(json.dumps([[e["value"] for e in m.get("entities", []) if e["entity"] == "language"] for m in messages]))
+""")
+
+
+def test_the_language_entity_follows_the_message_and_a_message_that_tells_nothing_adds_none():
+    out = subprocess.run([str(RASA_PYTHON), "-c", LANGUAGE_SCRIPT], cwd=REPO, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.splitlines()[-1]) == [["en"], ["en"], ["zh"], ["zh"], [], [], []]

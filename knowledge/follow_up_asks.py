@@ -1,0 +1,26 @@
+"""What a follow-up asks of its context: the context's ask (「那领军人才呢」 after a how-many asks how many) or the
+context's item (「具体多少亿？」 after 「一般公共预算收入目标？」 asks the figure of 一般公共预算收入)."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .figure_checks import asks_figure
+from .query import Query
+from .question_types import OTHER, QUANTITY, question_type, reply_type
+
+
+def with_context_item(kb, query: Query, context: Query | None) -> Query:
+    """A how-many follow-up naming nothing of its own asks the figure of the context's item: a clause stating
+    another item's figure does not answer it."""
+    if context is None or not asks_figure(query) or any(len(w) >= 2 for w in query.content_words()):
+        return query
+    return kb.analyzer.analyze(f"{context.text}，{query.text}")
+
+
+def inherited_ask(query: Query, context: Query | None) -> Query:
+    """A bare follow-up asks what its context asked: 「那领军人才呢」 after 「人才公寓新增多少套」 asks how many 领军人才
+    (so a passage that states their number answers, not one that only names them)."""
+    if context is None or question_type(query.text) != OTHER or reply_type(query.text, context.text) != QUANTITY:
+        return query
+    return dataclasses.replace(query, text=re.sub(r"[呢吗?？。!！\s]+$", "", query.text) + "多少")
