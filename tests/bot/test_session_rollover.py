@@ -84,6 +84,7 @@ def test_sessions_keep_rolling_over_and_stay_the_same_size(rasa_stack):
         rasa_stack.send(sender, questions[turn % len(questions)])
     split = sessions(rasa_stack.tracker(sender)["events"])
     assert [len(users(s)) for s in split] == [TURNS, TURNS, TURNS, 1]
-    # Every full session is about as long as the first: what is carried over does not grow session by session.
+    # What is carried over does not grow session by session: the rolled-over sessions are as long as each other,
+    # and longer than the first only by the carried-over slots (the first starts with none).
     full = [len(s) for s in split[:3]]
-    assert max(full) - min(full) <= 5, full
+    assert abs(full[2] - full[1]) <= 5 and 0 <= min(full[1:]) - full[0] <= 8, full
