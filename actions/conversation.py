@@ -80,20 +80,15 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
     return next(tracker.get_latest_entity_values(entity), None)
 
 
-def language_of(text: str) -> str | None:
-    """'en' or 'zh' for a resident's message; None when it tells nothing (a payload, digits, emoji)."""
-    return message_language(text)
-
-
 def reply_language(tracker: Tracker) -> str:
     """The language of the latest message; otherwise the conversation's (`language` slot), else Chinese."""
-    return language_of(latest_text(tracker)) or tracker.get_slot("language") or "zh"
+    return message_language(latest_text(tracker)) or tracker.get_slot("language") or "zh"
 
 
 def earlier_language(tracker: Tracker) -> str | None:
     """The language of the resident's last message before this one that showed one, if any."""
     user_texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    return next((lang for lang in map(language_of, reversed(user_texts[:-1])) if lang), None)
+    return next((lang for lang in map(message_language, reversed(user_texts[:-1])) if lang), None)
 
 
 def unclear_language(tracker: Tracker) -> str:

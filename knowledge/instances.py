@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from .cedict import dictionary
-from .lexical import dict_places
+from .lexical import USER_DICT
 from .query import Query
 from .question_types import WHEN, question_type
 from .scope import _tagged, asked_kind, asking_part, item_stretches
@@ -26,6 +26,13 @@ COUNTED_ITEM_RE = re.compile(r"\d[\d.]*[万亿]?[^\d、]{0,2}、")
 QUOTED = r"[“\"「][^”\"」]+[”\"」]"
 # Quoted names listed (“送戏下乡”“太湖大讲堂”等, “甲”、“乙”): one quoted slogan (“鱼骨图”) names no instances.
 QUOTED_LIST_RE = re.compile(f"{QUOTED}(?:[、]?{QUOTED}|等)")
+
+
+@lru_cache(maxsize=1)
+def _dict_places() -> frozenset[str]:
+    """The report's own place and organisation names (user dictionary): jieba's two-character ns misfire (新建)."""
+    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split()[0] for line in lines if line.strip() and line.split()[-1] in PLACE_FLAGS)
 
 
 def _only_verb(word: str) -> bool:
@@ -86,7 +93,7 @@ def places_item(query: Query, sentence: str, idf) -> bool:
             continue
         for word in sorted(wanted, key=len, reverse=True):
             clause = clause.replace(word, "□")
-        if PLACE_WORD_RE.search(clause) or any(f in PLACE_FLAGS and (len(w) >= 3 or w in dict_places())
+        if PLACE_WORD_RE.search(clause) or any(f in PLACE_FLAGS and (len(w) >= 3 or w in _dict_places())
                                                for w, f in _tagged(clause)):
             return True
     return best <= 0  # matched through meaning alone: no clause to judge

@@ -56,13 +56,6 @@ def add_quoted_names(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def dict_places() -> frozenset[str]:
-    """The report's own place and organisation names (user dictionary): jieba's two-character ns misfire (新建)."""
-    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.split()[0] for line in lines if line.strip() and line.split()[-1] in ("ns", "nt"))
-
-
-@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Question words, particles and fillers that say nothing about the topic."""
     words = USER_DICT.parent.joinpath(STOPWORDS.name).read_text(encoding="utf-8").split()
