@@ -37,14 +37,17 @@ class ActionAnswerReport(KnowledgeAction):
         if is_payload(text):
             return self._answer_topic(dispatcher, tracker, language)
         question = without_personal_data(text)
-        return self.answer(dispatcher, tracker, question, self._context_for(tracker, question), language)
+        return self.answer(dispatcher, tracker, question, self.context_for(tracker, question), language)
 
-    def _context_for(self, tracker: Tracker, text: str) -> str | None:
-        """The previous question when this message leans on it (「那站点呢？」, 「你确定不是1万个？」), else None."""
+    def context_for(self, tracker: Tracker, text: str) -> str | tuple[str, str] | None:
+        """The previous question when this message leans on it (「那站点呢？」, 「你确定不是1万个？」), else None;
+        a challenge or 「还有呢」 after a follow-up gets the pair (question, follow-up): it is about the follow-up."""
         previous = tracker.get_slot("last_question")
         intent, _ = latest_intent(tracker)
-        if previous and (intent == "ask_followup" or looks_elliptical(text)
-                         or self.knowledge_base.leans_on_previous(text)):
+        about_last_answer = self.knowledge_base.leans_on_previous(text)
+        if previous and about_last_answer and tracker.get_slot("last_followup"):
+            return previous, tracker.get_slot("last_followup")
+        if previous and (intent == "ask_followup" or looks_elliptical(text) or about_last_answer):
             return previous
         return None
 
@@ -89,9 +92,9 @@ class ActionAnswerReport(KnowledgeAction):
                 # The knowledge layer worded it in the language it guessed; show_verdict words it in this one.
                 text = text if getattr(answer, "language", language) == language else ""
             events = show_verdict(dispatcher, tracker, text, reason, language, question)
-            if context is None and display_for(reason).record:
+            if display_for(reason).record:
                 # A question the report leaves open is still what 「那…呢？」 leans on next.
-                events.append(SlotSet("last_question", question))
+                events += remembered(question, context)
             return events
         return utter_answer(dispatcher, answer, question, context, topic)
 
@@ -121,12 +124,18 @@ def utter_answer(
         SlotSet("last_passage", citation.get("passage_id")),
         SlotSet("last_citation", citation),
     ]
-    # A follow-up keeps the question it leans on, so 「那站点呢？」 then 「充电桩呢？」 both resolve.
-    if context is None:
-        events.append(SlotSet("last_question", question))
+    events += remembered(question, context)
     if topic:
         events.append(SlotSet("topic", topic))
     return events
+
+
+def remembered(question: str, context: str | tuple[str, str] | None) -> list[EventType]:
+    """What the next turn leans on: a new question replaces the last; a follow-up keeps the question it leans on, so
+    「那站点呢？」 then 「充电桩呢？」 both resolve, and is itself what 「你确定吗？」 questions. A challenge changes nothing."""
+    if context is None:
+        return [SlotSet("last_question", question), SlotSet("last_followup", None)]
+    return [] if isinstance(context, tuple) else [SlotSet("last_followup", question)]
 
 
 class ActionShowSource(ActionAnswerReport):

@@ -34,7 +34,7 @@ class ActionClarify(ActionAnswerReport):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = reply_language(tracker)
         text = latest_text(tracker).strip()
-        answer = self.verdict_on(text, self._context_for(tracker, text))
+        answer = self.verdict_on(text, self.context_for(tracker, text))
         asks = is_question(text)
         if answer is not None and answer.citation is not None and asks:
             return super().run(dispatcher, tracker, domain)

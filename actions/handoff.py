@@ -7,8 +7,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .conversation import last_question, latest_intent, latest_text, reply_language, shown_citations, \
-    transcript, unclear_language
+from knowledge import is_question
+
+from .answer import ActionAnswerReport
+from .conversation import last_question, latest_intent, latest_text, looks_elliptical, reply_language, \
+    shown_citations, transcript, unclear_language
 from .knowledge_action import KnowledgeAction
 from .replies import say
 from .storage import save_handoff
@@ -41,7 +44,8 @@ class ActionAffirm(ActionHandoff, KnowledgeAction):
     """「好的」: after the offer of a person (an abstention) it means "put me through"; otherwise it acknowledges.
 
     NLU takes keyboard mash for a "yes" with high confidence (「asdfjkl;」 0.76): when no person was
-    offered, the knowledge layer's `unclear` verdict on the text is shown instead.
+    offered, the knowledge layer's `unclear` verdict on the text is shown instead; and a question it took for a
+    "yes" (「哪天作的」) is answered from the report when the report answers it.
     """
 
     def name(self) -> str:
@@ -54,5 +58,11 @@ class ActionAffirm(ActionHandoff, KnowledgeAction):
         answer = self.verdict_on(text)
         if answer is not None and answer.citation is None and answer.reason == "unclear":
             return show_verdict(dispatcher, tracker, "", "unclear", unclear_language(tracker), text)
+        if is_question(text) or looks_elliptical(text):  # 哪天作的: short, with a question word
+            asked = ActionAnswerReport(knowledge_base=self.knowledge_base)
+            context = asked.context_for(tracker, text)
+            answer = answer if context is None else self.verdict_on(text, context)
+            if answer is not None and answer.citation is not None:
+                return asked.run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=say("anything_else", reply_language(tracker)))
         return []

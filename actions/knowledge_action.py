@@ -26,7 +26,7 @@ class KnowledgeAction(Action, abc.ABC):
         """The injected knowledge base, else the shared one (opened on first use)."""
         return self._knowledge_base if self._knowledge_base is not None else get_knowledge_base()
 
-    def verdict_on(self, text: str, context: str | None = None) -> Any:
+    def verdict_on(self, text: str, context: str | tuple[str, str] | None = None) -> Any:
         """The knowledge layer's answer to a message (after `context`, the question it leans on), or None (a
         payload, an error)."""
         if not text or is_payload(text):

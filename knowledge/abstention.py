@@ -23,22 +23,21 @@ from .answers import Hit
 from .clauses import split_clauses
 from .confidence import confident, evidence_features
 from .intents import is_unclear, request_kind
-from .lexical import TELLING_IDF, common_verbs, nouns, words
+from .lexical import common_verbs, words
 from .passages import split_sentences
 from .query import Query
-from .question_types import QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
+from .question_types import OTHER, QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
 from .instances import instances_choice, unnamed_instances
-from .asked_figures import MEASURE_NOUNS
 from .figure_checks import figure_choice
 from .follow_up_asks import inherited_ask, with_context_item
-from .scope import GENERAL_NOUNS, NO_TIME, asking_clauses, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
+from .scope import NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
+from .unknown_words import small_talk, unknown_aspect, unknown_topic
 from .retrieval import Ranking
 
 DATA_DIR = Path(__file__).parent / "data"
 # English questions rarely share a glossary term with a wrong paragraph, but when none maps at all,
 # only a clear multilingual-USE match may answer: learnt by leave-one-out on the tuning sets (bench/english_threshold.py).
 ENGLISH_DENSE_MIN = 0.24
-SHORT_QUESTION_WORDS = 4
 # A rule's match widened by this many characters that the report itself contains is the report's own
 # phrase (极端天气, 污染天气), not a request for what no report gives.
 QUOTE_MARGIN = 2
@@ -46,6 +45,9 @@ PAIRED_GLOSSES = 2
 PAIRED_MIN_IDF = 5.0  # 签约 + 项目 = 5.3, 风险 + 评估 = 7.7; 发展 + 产业 = 3.0 (the report's commonest words)
 # A day or month the report states (九月底前, 1月6日): only such a clause answers 「具体哪天」.
 DAY_IN_TEXT_RE = re.compile(r"\d+月|[一二三四五六七八九十]{1,2}月|\d+日")
+# Which month is asked (几月份, 哪个月); the paragraph may state it (九月底前, 上半年, 年底前).
+MONTH_ASK_RE = re.compile(r"几月|哪个月|哪几个月")
+MONTH_IN_TEXT_RE = re.compile(r"\d+月|[一二三四五六七八九十]{1,2}月|[上下]半年|季度|年底")
 
 
 @dataclass
@@ -167,33 +169,6 @@ def _parts(words: list[str]) -> list[str]:
     return [part for w in words if len(w) >= 4 for part in _jieba().lcut_for_search(w) if 2 <= len(part) < len(w)]
 
 
-def unknown_topic(kb, query: Query, evidence: Evidence) -> str | None:
-    """In a short, weakly matched question, a noun the report never uses (not even in part) and no synonym
-    explains is its topic: 区长, 利率, 餐厅. Long questions carry personal context full of such nouns."""
-    if query.language != "zh" or len(query.content_words()) > SHORT_QUESTION_WORDS or len(set(evidence.matched)) > 1:
-        return None
-    explained = "".join(query.expansions)
-    phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]
-    unknown = []
-    # 叫啥名堂 asks what the topic is called, 参保人数 which figure of it: neither is the topic
-    found = [n for n in nouns(query.text) if n not in GENERAL_NOUNS | MEASURE_NOUNS]
-    # 你们政府天天吹牛，报告说今年GDP涨多少: a clause that vents names no topic when the asking one names its own
-    # (一下雨就淹的路段，今年改造几处: the asking clause names none, the first one is its topic)
-    asking = asking_clauses(query.text)
-    own = [n for n in nouns(asking) if n not in GENERAL_NOUNS | MEASURE_NOUNS] + re.findall(r"[a-z]{2,}", asking.lower())
-    # (我们外地人参保,今年新增参保多少人: the asking clause names 参保, a telling word of the report, though no
-    # noun; 改造 in 今年改造几处 is said all through the report, no topic)
-    says_report_word = any(kb.retriever.lexical.idf(w) >= TELLING_IDF for w in words(asking))
-    asked = set(nouns(asking)) if own or (asking != query.text and says_report_word) else set(found)
-    for noun in found:
-        bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
-        if noun in asked and not (any(b in kb.analyzer.report for b in bigrams) or set(noun) & set(explained)
-                or any(noun in phrase for phrase in phrases)):
-            unknown.append(noun)
-    # Outnumbered unknown nouns are usually filler (多投点); a question mostly about them is out of scope.
-    return unknown[0] if unknown and len(unknown) * 2 > len(found) else None
-
-
 def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query | None = None,
            gate: bool = True) -> Verdict:
     """Abstain unless the question asks for something a report states and the top passage covers its topic
@@ -206,6 +181,8 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     aspect = unanswerable_aspect(asking, kb.analyzer.report)
     if aspect == "schedule" and asks_year_of_event(asking):
         aspect = None  # 哪年通车: a yearly report's year (or its 上半年, 九月底前) is the answer
+    elif aspect == "schedule" and MONTH_ASK_RE.search(asking) and MONTH_IN_TEXT_RE.search(kb.paragraph_text(hits[0].passage)):
+        aspect = None  # 几月份之前要开工: 「九月底前全部开工」 says by which month
     elif aspect is None and asks_day(asking) and not DAY_IN_TEXT_RE.search(kb.paragraph_text(hits[0].passage)):
         aspect = "schedule"  # 具体哪几天: a clause without a day must not be quoted for one
     if aspect:
@@ -213,7 +190,7 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if not evidence.matched or (query.language == "zh" and context is None
                                 and set(evidence.matched) <= common_verbs(query.text, kb.retriever.lexical.idf)):
         return Verdict(True, "no_match", evidence)  # 要建成什么样的政府: 建成 alone names no topic
-    unknown = unknown_topic(kb, query, evidence)
+    unknown = unknown_topic(kb, query, evidence.matched) or unknown_aspect(kb, query)
     if unknown:
         return Verdict(True, f"no_match:{unknown}", evidence)
     mapped = [*query.expansions, *(context.expansions if context else []), *evidence.paired]
@@ -238,16 +215,6 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     return verdict
 
 
-def small_talk(query: Query, report: str) -> str | None:
-    """「你吃饭了没」「你累不累」: a question about the assistant itself (addressed to 你, not 你们 the government)
-    whose own words the report never uses is chat ('meta'), whatever a thesaurus relates them to (吃饭 → 生活)."""
-    text = query.text.strip()
-    if query.language != "zh" or not text.startswith("你") or text.startswith("你们"):
-        return None
-    own = [w for w in query.content_words() if len(w) >= 2]
-    return "meta" if not any(w in report for w in own) else None
-
-
 def figure_verdict(kb, query: Query, hits: list[Hit], evidence: Evidence) -> Verdict:
     """Answer with the best passage whose clause about the asked item states a figure (knowledge.figure_checks),
     else abstain with no_figure:<item>."""
@@ -267,5 +234,11 @@ def classify(text: str, has_context: bool = False) -> str | None:
         # 「邻里纠纷没人管，报告怎么说」: what the report says of it is asked.
         asked = question_type(last) in (QUANTITY, WHICH) or "报告" in last
         if last != text and "我" not in last and request_kind(last) is None and asked:
+            return None
+    if kind == "task":
+        # 「人形机器人能不能在吴中造出来，能帮我烧饭不哈哈」: a joke favour beside a question on the report's plans.
+        clauses = [c for c in re.split(r"[，,。！!；;]", text) if c.strip()]
+        others = [c for c in clauses if request_kind(c) is None]
+        if 0 < len(others) < len(clauses) and any(question_type(c) != OTHER for c in others):
             return None
     return kind

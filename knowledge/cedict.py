@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.metadata
+import itertools
 import math
 import re
 from functools import lru_cache
@@ -25,6 +26,9 @@ PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # Hyphens split on both sides (low-altitude = "low altitude").
 WORD_RE = re.compile(r"[a-z0-9][a-z0-9\.&]*")
 MAX_GLOSS_WORDS = 4
+# A word CC-CEDICT lacks is glossed by its parts' glosses: at most this many parts, this many glosses of each.
+MAX_COMPOSED_PARTS = 3
+COMPOSED_GLOSSES = 3
 # A gloss shared by more report words than this is too general to expand with (to build, development, …).
 MAX_SHARED = 4
 BRITISH = {"centre": "center", "programme": "program", "neighbour": "neighbor", "colour": "color", "theatre": "theater"}
@@ -151,6 +155,13 @@ class Glossary:
                             exact.setdefault(key, set()).update(parts)
                         if not verb or any(k.endswith("ing") for k in key):
                             nominal.update((key, word) for word in parts)
+        # A report word CC-CEDICT lacks (重点项目, 郊野公园, 财政支出) is glossed by its parts' one-word glosses put
+        # together: key + project, countryside + park — where no report word has that key already.
+        for word, keys in composed_keys({w for w in report_words if w not in entries}).items():
+            for key in keys:
+                if key not in direct:
+                    index.setdefault(key, set()).add(word)
+                    nominal.add((key, word))
         loose: dict[tuple[str, ...], set[str]] = {}
         for key, words in index.items():
             loose.setdefault(loose_key(key), set()).update(words)
@@ -225,6 +236,31 @@ class Glossary:
     def expansions(self, question: str, stop: frozenset[str]) -> list[str]:
         """Report words whose glosses the question names (see `matches`)."""
         return [word for _, word in self.matches(question, stop)]
+
+
+def composed_keys(words: set[str]) -> dict[str, set[tuple[str, ...]]]:
+    """For words CC-CEDICT lacks that split into two or three of its headwords (two characters or more each): the
+    phrase keys made of one one-word gloss of each part (财政支出 → financial expenditure, finance spend, …)."""
+    entries = dictionary()
+    out: dict[str, set[tuple[str, ...]]] = {}
+    for word in words:
+        parts = _split(word, entries) if len(word) >= 4 else None
+        if not parts or len(parts) > MAX_COMPOSED_PARTS:
+            continue
+        heads = [_one_word_glosses(part) for part in parts]
+        if all(heads):
+            out[word] = {phrase_key(list(combo)) for combo in itertools.product(*heads)}
+    return out
+
+
+def _one_word_glosses(word: str) -> list[str]:
+    """The first few glosses of a headword that are one word (资产: property, assets), function words aside."""
+    found = []
+    for gloss in dictionary().get(word, ()):
+        content = [w for w in WORD_RE.findall(gloss) if w not in GLOSS_STOP]
+        if len(content) == 1 and content[0] not in found:
+            found.append(content[0])
+    return found[:COMPOSED_GLOSSES]
 
 
 def compound_headwords(report_words: set[str]) -> dict[str, tuple[str, ...]]:

@@ -27,13 +27,21 @@ DOCUMENT_YEAR_RE = re.compile(
     r"\b(?:which|what) year\b[^?]{0,20}\b(?:report|targets?|goals?|plans?)\b[^?]{0,20}"
     rf"(?:for|cover|covers|apply to|refer to|about){END}|"
     r"\b(?:report|targets?|goals?|plans?) (?:is|are) (?:for|about) (?:which|what) year\b", re.IGNORECASE)
+# A question about the document itself, as made by someone: 「这报告谁作的」「报告是哪位领导念的」「报告哪天发布的」.
+MAKING = r"(?:作|做|写|念|讲|发布|发表|出)"
+ABOUT_DOCUMENT_RE = re.compile(rf"{REPORT_RE}(?:是|在)?(?:谁|哪位|哪个|{DAY_ASK}|{YEAR_ASK})[\u4e00-\u9fff]{{0,3}}{MAKING}")
+# 「哪天作的」 with nothing of its own: when it was made (not 「哪天开工」, which asks of a project).
+MADE_WHEN_RE = re.compile(rf"(?:是|在|是在)?(?:{DAY_ASK}|{YEAR_ASK}){MAKING}的?(?:啊|呢|呀)?{END}")
 DATE_IN_TITLE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 TITLE_SECTION = "标题"
 
 
-def asks_document_date(text: str) -> bool:
-    """Whether a (normalized) question asks the day the document was made, or the year it is for."""
-    return bool(DOCUMENT_DATE_RE.search(text) or DOCUMENT_YEAR_RE.search(text))
+def asks_document_date(text: str, previous: str | None = None) -> bool:
+    """Whether a (normalized) question asks the day the document was made, or the year it is for — also a bare
+    「哪天作的」 right after a question about the document itself (「这报告谁作的」)."""
+    if DOCUMENT_DATE_RE.search(text) or DOCUMENT_YEAR_RE.search(text):
+        return True
+    return bool(previous and ABOUT_DOCUMENT_RE.search(previous) and MADE_WHEN_RE.fullmatch(text.strip()))
 
 
 def title_passage(document_id: str, document: str, source: str) -> Passage | None:

@@ -11,6 +11,7 @@ from .passages import split_sentences
 from .query import Query, indefinite_count
 from .asked_figures import (AMOUNT_WORD_RE, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
                             value_figures)
+from .leads import SUMMARY_RE
 from .scope import RELATED_CLAUSE_SHARE, asking_clauses
 
 FIGURE_RUNNERS_UP = 2
@@ -23,6 +24,13 @@ QUOTED_NAME_RE = re.compile(r"“[^”]*\d[^”]*”|\"[^\"]*\d[^\"]*\"")
 UNIT_ASK_RE = re.compile(r"(?:多少|几)(人次|亿|万|辆|张|条|家|所|套|户|亩|座|名|台|间|人|艘|架|棵|公里|千米|米)")
 FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万]+[个条家所项座张辆套户亩名位台间处]|[一二两三四五六七八九十]成|"
                                rf"{COUNT_WORD_RE.pattern}|{AMOUNT_WORD_RE.pattern}")
+# Measure words that count the same things: 几间民宿 is answered by 3家, 几位 by 500人 — not 个, which counts anything
+# (多少家医院 is not answered by 2个社区卫生服务中心).
+SAME_MEASURE = {"间": ("间", "家"), "家": ("家", "间"), "名": ("名", "人", "位"), "位": ("位", "人", "名")}
+# A figure the resident asks to check (是170还是多少, 350万？, 8处积水点改造是真的？): a number and its unit, then
+# 还是/吗/？ or a 是真的 after what it counts.
+CHECKED_NUMBER_RE = re.compile(r"(\d+(?:\.\d+)?)[万亿%个处家条件人所套户亩张辆]*(?:平方米?|平米)?"
+                               r"(?=\s*(?:还是|吗|吧|嘛|对吗|对不对|没错|[?？])|[\u4e00-\u9fff]{0,8}(?:是真的|真的吗))")
 # A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
 # (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
 PERCENT_ASK_RE = re.compile(rf"比例|比重|占比|百分之几|百分比|增长率|增长(?:多少|几)|涨(?:多少|几)|{RATE_ASK}|"
@@ -33,6 +41,8 @@ PERCENT_IN_TEXT_RE = re.compile(rf"%|％|百分之|[一二三四五六七八九�
 SHARE_IN_TEXT_RE = re.compile(r"占|比例|比重|率")
 # A count in words of the very thing asked states it (几个方面 → 七方面, 几大中心 → 七中心), whatever its measure word.
 CHINESE_COUNT = "[一二两三四五六七八九十百千]+[个大项]?"
+# How many clauses after a list item its 「…等8处」 summing-up may come.
+LIST_REACH = 4
 # A clause about a part of what the clause before it names (其中工业投资增长10%).
 PART_CLAUSE_RE = re.compile(r"其中|包括")
 
@@ -98,8 +108,10 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
         return None  # matched through meaning alone: no clause to judge
     # The item's figure may sit in a neighbouring clause that also names it (…灵活就业人员参保,新增参保人员8000人).
     unit = UNIT_ASK_RE.search(query.text)
-    # A number the resident wrote names the item (24小时城市书房) or is what they already know (7530个学位).
-    known = sorted(set(re.findall(r"\d+(?:\.\d+)?", query.text)), key=len, reverse=True)
+    # A number the resident wrote names the item (24小时城市书房) or is what they already know (7530个学位) —
+    # unless they ask to check it (是170还是多少, 350万？, 8处…是真的？): then it is the figure asked.
+    checked = {m.group(1) for m in CHECKED_NUMBER_RE.finditer(query.text)}
+    known = sorted(set(re.findall(r"\d+(?:\.\d+)?", query.text)) - checked, key=len, reverse=True)
 
     counted = counted_item(query.text)
     lowered = query.text.lower()
@@ -113,8 +125,9 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
             clause = clause.replace(number, "")
         if counted and re.search(CHINESE_COUNT + re.escape(counted), clause):
             return True
-        # The report may put the unit before the figure (游客总人次突破2400万).
-        return bool(FIGURE_IN_TEXT_RE.search(clause)) and (unit is None or unit.group(1) in clause)
+        # The report may put the unit before the figure (游客总人次突破2400万); 几间 is asked of what it counts by 家.
+        return bool(FIGURE_IN_TEXT_RE.search(clause)) and (
+            unit is None or any(u in clause for u in SAME_MEASURE.get(unit.group(1), (unit.group(1),))))
 
     # A related clause of another sentence must add a word of the question the item's clause lacks:
     # 「…;实际使用外资增长超20%;…」 shares only 增长 with 「居民…与经济增长基本同步」 and does not answer 经济增长.
@@ -133,6 +146,10 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
         # 「持续开展“心肺联筛”服务,完成1万人健康风险评估」: the clause right after the item's, in its sentence, states
         # its figure when it is in the unit asked (多少人) and names nothing else the question asked
         if unit and i - 1 in tops and sentence_of[i] == sentence_of[i - 1] and scored[i][0] == 0:
+            return True
+        # 「完成金枫北路、友新路、尹南路等8处积水区域…改造」: a count after 等 sums up the list the item is in
+        if SUMMARY_RE.search(scored[i][1]) and any(0 < i - t <= LIST_REACH and sentence_of[t] == sentence_of[i]
+                                                    and not FIGURE_IN_TEXT_RE.search(scored[t][1]) for t in tops):
             return True
         if scored[i][0] < best * RELATED_CLAUSE_SHARE:
             return False

@@ -11,12 +11,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .question_types import is_question
+
 REQUESTS = Path(__file__).parent / "data" / "requests.tsv"
 # Prompt injection wins over whatever else the message says; a favour (task) is a resident's own case when it is one.
-ORDER = ("override", "meta", "official", "service", "task")
-# An instruction to drop its rules is declined like chat: the reply says what the assistant does. A favour asked of the
-# assistant (帮我推荐个工作, 你帮我对接一下) is its own verdict: what the assistant does, and where such matters go.
-VERDICTS = {"override": "meta"}
+ORDER = ("override", "greeting", "meta", "remark", "official", "service", "task")
+# An instruction to drop its rules, a greeting and a remark to the assistant are declined like chat: the reply says
+# what the assistant does. A favour asked of the assistant (帮我推荐个工作, 你帮我对接一下) is its own verdict:
+# what the assistant does, and where such matters go.
+VERDICTS = {"override": "meta", "greeting": "meta", "remark": "meta"}
 # Where a message's clauses end: an instruction to the assistant is one clause, a question after it another.
 CLAUSE_END_RE = re.compile(r"(?<!\d),(?!\d)|[，:：;；。!！]|(?<=[a-z])[.]\s")  # not the comma of 10,000
 WORD_RE = re.compile(r"[\u3400-\u9fff]|[a-z]{2,}|\d")
@@ -25,6 +28,12 @@ VOWELS = set("aeiouy")
 # Rows of a keyboard and letters typed by rolling a hand across them (qwerty, asdf, jkl).
 KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 FILLER_CHARS = set("啊哈呵嘿嗯哦噢喔额呃呀哇嘻咯唉哎吧呢吗么了的")
+# What asks without a question word: 那停车位呢, 我想了解一下, 请问, "what about", "tell me", "I need".
+ASKS_RE = re.compile(r"呢|想(问|了解|知道|咨询|请教|看看|查)|问(一)?下|请问|查|告诉|介绍|说说|讲讲|看看"
+                     r"|\b(about|tell|know|show|need|want|wonder|looking for|info|information)\b")
+# A remark after a greeting is a sentence, not a topic named alone (hi, school places this year): this long at least.
+REMARK_MIN_CHARS = 8
+REMARK_MIN_WORDS = 6
 
 
 @lru_cache(maxsize=1)
@@ -41,8 +50,23 @@ def request_kind(text: str) -> str | None:
     """'meta', 'official', 'service' or 'task' when the (normalized) message is that kind of request, else None."""
     lowered = text.lower().strip()
     patterns = _patterns()
-    kind = next((kind for kind in ORDER if any(p.search(lowered) for p in patterns.get(kind, ()))), None)
+    kind = next((kind for kind in ORDER if any(p.search(lowered) for p in patterns.get(kind, ()))
+                 and (kind != "remark" or not is_question(lowered))), None)
+    if kind is None and _greets_and_remarks(lowered, patterns["greeting"]):
+        kind = "greeting"
     return VERDICTS.get(kind, kind)
+
+
+def _greets_and_remarks(text: str, greetings: tuple[re.Pattern, ...]) -> bool:
+    """「Hi! Planning a trip to Lake Tai next month.」: a greeting, then a remark that asks nothing — not a question,
+    no 呢 or "about", no wish to know, and longer than a topic named alone (「你好，暑托班」 asks about it)."""
+    clauses = [c.strip() for c in CLAUSE_END_RE.split(text) if c.strip()]
+    if len(clauses) < 2 or not any(p.search(clauses[0]) for p in greetings):
+        return False
+    rest = " ".join(clauses[1:])
+    long_enough = len(re.findall(r"[\u3400-\u9fff]", rest)) >= REMARK_MIN_CHARS \
+        or len(LATIN_RE.findall(rest)) >= REMARK_MIN_WORDS
+    return long_enough and not is_question(rest) and not ASKS_RE.search(rest)
 
 
 def without_override(text: str) -> str:

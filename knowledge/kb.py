@@ -166,8 +166,12 @@ class KnowledgeBase:
         """The k best passages for a question, best first, with fused scores."""
         return self._search(query, k, context, mode)[2]
 
-    def answer(self, query: str, context: str | None = None, mode: str = "hybrid", k: int = 5) -> Answer:
+    def answer(self, query: str, context: str | tuple[str, str] | None = None, mode: str = "hybrid",
+               k: int = 5) -> Answer:
         """An extractive, cited answer — or an abstention saying the report does not answer (`hits`: the k best).
+
+        `context` is the previous question, or the pair (question, its follow-up) when the last answer was to a
+        follow-up: 「你确定吗？」 and 「还有呢？」 then lean on the follow-up, other follow-ups on the question.
 
         With several documents, each answers as if alone and the best evidence wins (knowledge.multidoc).
         Residents ask the same questions again and again: a recent answer is remembered (per version and
@@ -192,16 +196,19 @@ class KnowledgeBase:
         self.retriever.clear_cache()
 
     def _answer(self, query: str, context: str | None, mode: str, k: int) -> Answer:
+        earlier, context = context if isinstance(context, tuple) else (None, context)
+        if context and context.strip() and challenges(query):  # 你确定不是1万个？: the report's answer again
+            return dataclasses.replace(self._answer(context, earlier, mode, k), query=query)
+        more = bool(context and context.strip()) and asks_for_more(query)
+        if not more:
+            context = earlier or context  # 「充电桩呢」 after 「那站点呢」 leans on the question both follow
         if len(self.documents) > 1:
             return answer_across(self, self._parts, query, context, mode, k)
-        if context and context.strip():
-            if asks_for_more(query):  # 还有呢: the rest of the previous answer
-                return answer_more(self, query, context, mode, k)
-            if challenges(query):  # 你确定不是1万个？: the report's answer again
-                return dataclasses.replace(self._answer(context, None, mode, k), query=query)
+        if more:  # 还有呢: the rest of the previous answer
+            return answer_more(self, query, context, mode, k, earlier)
         analyzed, previous, hits, ranking = self._search(query, k, context, mode)
         title = self._titles.get(hits[0].passage.document_id) if hits else None
-        if title is not None and asks_document_date(analyzed.text):
+        if title is not None and asks_document_date(analyzed.text, previous.text if previous is not None else None):
             return date_answer(analyzed.raw, analyzed.language, title, self.version,
                                document_year(title, self.manifest.get("documents")), analyzed.text)
         verdict = decide(self, analyzed, hits, ranking, previous)

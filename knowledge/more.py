@@ -50,8 +50,9 @@ CHALLENGE_RE = re.compile(
 # Where the report says so, or whether it really does not: 哪里写了, 你确定报告里没写, where does it say that?
 WHERE_WRITTEN_RE = re.compile(
     rf"{_LEAD_IN}你?(?:确定|肯定)?(?:报告|文件)?(?:里|上|中)?(?:面)?(?:真的)?(?:没有?|有)?(?:哪里|哪儿|在哪里?)?写(?:了|的|着|过)?"
-    r"(?:吗|嘛|么|伐|呢)?[?？!！。\s]*"
-    r"|(?:where\s+(?:does\s+it|is\s+(?:that|it))\s+(?:say|written|stated)(?:\s+that)?|show\s+me\s+where)[\s?!.]*",
+    # 你确定没写具体数吗: what the answer said is missing
+    r"(?:具体的?|确切的?)?(?:数|数字|数据|数目|时间|日期|名单|名字)?(?:吗|嘛|么|伐|呢)?[?？!！。\s]*"
+    r"|(?:where\s+(?:exactly\s+)?(?:does\s+it|is\s+(?:that|it))\s+(?:say|written|stated)(?:\s+that)?|show\s+me\s+where)[\s?!.]*",
     re.IGNORECASE)
 # The clauses of a message that challenges in several breaths (你确定是867.5？不是8100？): not the comma of 10,000.
 CLAUSE_RE = re.compile(r"(?<!\d)[,，](?!\d)|[?？!！。;；]+")
@@ -72,12 +73,12 @@ def asks_for_more(text: str) -> bool:
     return bool(MORE_RE.match(text.strip()))
 
 
-def answer_more(kb, query: str, context: str, mode: str, k: int) -> Answer:
-    """The rest of what the report says on the previous question (`context`): its answer's whole sentence, or the
-    next passage that answers it."""
+def answer_more(kb, query: str, context: str, mode: str, k: int, earlier: str | None = None) -> Answer:
+    """The rest of what the report says on the previous question (`context`, a follow-up of `earlier` when given):
+    its answer's whole sentence, or the next passage that answers it."""
     asked = kb.analyzer.analyze(query)
-    previous, _, hits, ranking = kb._search(context, k, None, mode)
-    verdict = decide(kb, previous, hits, ranking)
+    previous, before, hits, ranking = kb._search(context, k, earlier, mode)
+    verdict = decide(kb, previous, hits, ranking, before)
     if verdict.abstain:
         return abstain(asked, verdict.reason, hits)
 
@@ -91,7 +92,7 @@ def answer_more(kb, query: str, context: str, mode: str, k: int) -> Answer:
         more = reply(cited, whole=True)
     else:
         rest = [h for h in hits if h.passage.id != cited.id]
-        verdict = decide(kb, previous, rest, ranking) if rest else verdict
+        verdict = decide(kb, previous, rest, ranking, before) if rest else verdict
         if not rest or verdict.abstain:
             return abstain(asked, verdict.reason if rest else "no_match", hits)
         more = reply(rest[verdict.choice].passage)

@@ -140,6 +140,10 @@ class QueryAnalyzer:
             query.gloss_groups = [group for *_, group in self.glossary.groups(text, stopwords())]
         return query
 
+    def explains(self, word: str) -> bool:
+        """Whether the synonym table or the thesaurus gives a word the report lacks a report word (巴士 → 公交)."""
+        return bool(self.synonyms.expansions(word) or self.thesaurus.expansions([word]))
+
     def _mask_terms(self, text: str) -> str:
         # Report terms already in the question must not be re-read as shorter colloquial words
         # (充电桩 is not 充电 → 充电设施; 郊野公园 is not 公园 → 口袋公园).

@@ -27,7 +27,8 @@ FOLLOWUP_TYPES = (WHEN, QUANTITY, WHICH, YESNO)
 # answered by it, a day, an hour or an opening time never is.
 YEAR_WHEN_RE = re.compile(r"哪年|哪一年|什么时候|啥时候|什么时侯|何时|什么时间|啥时间|"
                           r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bhow soon\b")
-DAY_WHEN_RE = re.compile(r"几点|几号|哪一?天|哪几天|几月几|具体(日期|时间)|\b(what time|which day|what date|what day)\b")
+DAY_WHEN_RE = re.compile(r"几点|几号|哪一?天|哪几天|几月几|具体(日期|时间)|\b(what time|which day|what date|what day|"
+                         r"when exactly|exact (date|day|time)s?|what dates)\b")
 # Opening hours, timetables, enrolment: recurring times, not the year a task is done.
 RECURRING_RE = re.compile(r"时刻|班次|首班|末班|营业|开放时间|开门|关门|开业|开学|招生|报名|开放|"
                           r"\b(timetable|opening hours|open hours|register|enrol|enroll|registration)\b|\bopens?\b(?! to traffic)")

@@ -68,7 +68,11 @@ RELATED_CLAUSE_SHARE = 0.5
 # says it will be: one that only speeds it up or starts it (加快尹山湖医院二期建设) gives no date for that. An event the
 # question names itself (通车) is looked for as it is: 完成…拆迁清障 does not open a railway.
 COMPLETION_ASK_RE = re.compile(r"[能可会才]?(?:以)?(?:好|弄好|建好|修好|造好|搞好|好用|能用|用上|完工|建成|竣工|投用|投入使用|"
-                               r"通车|开通|落成|交付|完成|结束|贯通)")
+                               r"通车|开通|落成|交付|完成|结束|贯通|坐上?|乘坐|搭乘|住上|住进|成功|批下来|获批|批准)")  # 幾時可以坐, 去筹成功
+# A completion asked at the end of a when-question (长桥改造什么时候完工, 去筹啥时候批下来): not half its characters
+# (工程 is no 完工), the stretch must say it is finished.
+OPENING_WORDS = ("通车", "开通", "贯通")
+COMPLETION_END_RE = re.compile(COMPLETION_ASK_RE.pattern + r"[了吗呢啊呀的?？!！。\s]*$")
 COMPLETION_WORDS = ("建成", "完成", "完工", "竣工", "投用", "投运", "投入使用", "通车", "开通", "贯通", "落成", "交付", "启用",
                     "运营", "开业")
 # The event a when-question asks about (完工, 开工) that the item's stretch never states: the answer is no date at all.
@@ -101,8 +105,8 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
         for word, flag in _tagged(clause):
             # 成镇 is a pinyin keyboard's 城镇, not a town the report never names
             if flag == "ns" and len(word) >= 2 and word not in stopwords() and word not in report \
-                    and not _typo_in(word, kb.analyzer.typo_fixes(clause)):
-                return word
+                    and not typo_in(word, kb.analyzer.typo_fixes(clause)) and not kb.analyzer.explains(word):
+                return word  # (巴士, tagged a place, is the report's 公交: no place)
     for whole in WHOLE_SCOPE_RE.findall(asking):
         if whole not in paragraph:
             return whole  # 全市新增多少学位: the district's figure is not the whole city's
@@ -118,10 +122,19 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     if kind not in (YESNO, WHEN) and not what:
         return None
     sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text
-    if any(e in sentence for e in query.expansions):
+    # A report word the question's words stand for is in the sentence: the thing asked of is said (a when-question's
+    # event still must be: 地铁几时可以坐 is not answered by 强化公交轨交两网深度融合)
+    expanded = any(e in sentence for e in query.expansions)
+    if expanded and kind != WHEN:
         return None
-    asks = [c for c in _clauses(asking) if YESNO_RE.search(c)]  # 地铁会不会通到甪直 哪年通: both are asked
-    asked = asked_object(asks[-1]) if asks else (named_after_what(what[-1]) if what else None)
+    asks = [c for c in _clauses(asking) if YESNO_RE.search(c)] if not expanded else []  # 地铁会不会通到甪直 哪年通
+    asked = asked_object(asks[-1]) if asks else (named_after_what(what[-1]) if what and not expanded else None)
+    if asks and not asked:
+        # 有没有新开巴士线: jieba tags 巴士 a place, the thesaurus knows it as 公交 — a synonym, not a paraphrase: the
+        # sentence must say it or a report word it stands for (none of those was in it), not half its characters
+        synonym = next((w for w, f in _tagged(asks[-1]) if f == "ns" and kb.analyzer.explains(w)), None)
+        if synonym and synonym not in sentence:
+            return synonym
     groups = [[asked]] if asked else []
     ask = WHEN_RE.search(asking) if kind == WHEN else None
     event = None
@@ -129,11 +142,20 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
         idf = kb.retriever.lexical.idf
         # The thing a when-question asks of (地铁8号线什么时候延伸过来): it, or a report word it maps to, is quoted.
         things = [w for w in _things(asking[:ask.start()]) if w not in GENERAL_NOUNS and w not in stopwords()]
-        if things:
+        if things and not expanded:
             groups.append(things + query.expansions)
-        groups.append([w for w in words(asking[ask.end():]) if len(w) >= 2 and idf(w) > 0 and w not in MEASURE_NOUNS])
-        if not groups[-1] and COMPLETION_ASK_RE.match(asking[ask.end():]):  # 通车 asked is itself said or not
-            event = groups[-1] = list(COMPLETION_WORDS)  # 啥时候好用: a stretch saying it is finished, not 加快建设
+        after = asking[ask.end():]
+        groups.append([w for w in words(after) if len(w) >= 2 and idf(w) > 0 and w not in MEASURE_NOUNS])
+        finished = COMPLETION_END_RE.search(after)
+        if finished:  # 什么时候完工, 去筹成功, 啥时候好用: a stretch saying it is finished (in so many words)
+            groups[-1] = [w for w in groups[-1] if w not in finished.group()]
+            asked = [w for w in COMPLETION_WORDS if w in finished.group()]
+            # 什么时候通车 is not answered by 完成…拆迁清障: opening to traffic is said as such
+            family = OPENING_WORDS if set(asked) & set(OPENING_WORDS) else COMPLETION_WORDS
+            event = [*asked, *(w for w in family if w not in asked)]
+            groups = [*groups[:-1], *([groups[-1]] if groups[-1] else []), event]
+        elif not groups[-1] and COMPLETION_ASK_RE.match(after):  # 通车 asked is itself said or not
+            event = groups[-1] = list(COMPLETION_WORDS)
     # The event of a when-question is looked for in the item's own stretch: 「研究吴中大道快速化改造方案」 does not
     # say 开工 because another clause of its sentence says 完善 or 启动 (the object of a yes-no question may be
     # named across clauses: the whole sentence).
@@ -162,7 +184,8 @@ def item_stretches(sentence: str, query: Query, weight) -> list[str]:
     """The stretches of a sentence between commas (a 、-list stays whole) that name the asked item: at least
     RELATED_CLAUSE_SHARE of what the best one names of the question (the whole sentence when none names any)."""
     stretches = [s for s in re.split(r"[,，;；。]", sentence) if s.strip()]
-    wanted = {w: weight(w) for w in query.content_words() if len(w) >= 2}  # 人 is not said by 人次
+    # 人 is not said by 人次; the report word a question's word stands for (地铁 → 轨交) names the item too
+    wanted = {w: weight(w) for w in [*query.content_words(), *query.expansions] if len(w) >= 2}
     kind = asked_kind(query.text, shortest=1)  # 哪些人: even one character (灵活就业人员 are 人)
     if kind:
         wanted[kind] = weight(kind)
@@ -241,7 +264,7 @@ def _covers(word: str, text: str) -> bool:
     return sum(char in text for char in word) * 2 >= len(word)
 
 
-def _typo_in(word: str, fixes: list[str]) -> bool:
+def typo_in(word: str, fixes: list[str]) -> bool:
     """Whether a homophone fix of the question (新增城镇就业 for 新增成镇就业) rewrites `word`."""
     return any(re.search(re.escape(word[:j]) + "." + re.escape(word[j + 1:]), fix) for fix in fixes
                for j in range(len(word)))

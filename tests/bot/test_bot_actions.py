@@ -70,8 +70,20 @@ def test_followup_is_answered_in_context_of_the_previous_question(kb, app_db):
 
     assert "新增公交站点20个" in messages[0]["text"]
     assert "新增公交站点20个" in citation_of(messages)["text"]
-    # The question the follow-up leans on stays the context for the next 「…呢？」.
+    # The question the follow-up leans on stays the context for the next 「…呢？」; the follow-up is remembered.
     assert "last_question" not in slots_set(events)
+    assert slots_set(events)["last_followup"] == "那站点呢？"
+
+
+def test_challenge_after_a_followup_questions_the_followup(kb, app_db):
+    # 「你确定吗？」 after 「人才公寓呢」 questions the 3000套 answer, not the jobs question it followed.
+    tracker = tracker_for("你确定吗？", intent="bot_challenge",
+                          slots={"last_question": "刚毕业，今年吴中新增就业岗位多少", "last_followup": "人才公寓呢"})
+    messages, events = run(ActionAnswerReport(knowledge_base=kb), tracker)
+
+    assert "3000套" in messages[0]["text"]
+    assert "3.3万人" not in messages[0]["text"]
+    assert "last_question" not in slots_set(events) and "last_followup" not in slots_set(events)
 
 
 def test_followup_asking_for_a_fee_is_declined(kb, app_db):
@@ -109,7 +121,7 @@ def test_what_the_report_never_gives_is_the_knowledge_layers_verdict_with_hotlin
     assert "12345" in messages[0]["text"] and "转人工" in messages[0]["text"]
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human", "/deny"]
     assert slots_set(events) == {"outcome": "abstained", "last_passage": None, "last_citation": None,
-                                 "last_question": "东山景区门票多少钱"}
+                                 "last_question": "东山景区门票多少钱", "last_followup": None}
     recorded = records.recent_unanswered(url=app_db)
     assert recorded[0]["reason"] == verdict.reason and recorded[0]["question"] == "东山景区门票多少钱"
 
@@ -459,3 +471,19 @@ def test_handoff_transcript_keeps_the_turns_of_earlier_sessions(app_db):
     assert [(t["role"], t["text"]) for t in transcript[:3]] == [
         ("user", "今年新增多少学位"), ("bot", "新增学位7530个。"), ("user", "那学校项目呢")]
     assert len(transcript) == 5
+
+
+def test_a_question_taken_for_a_yes_is_answered_from_the_report(kb, app_db):
+    # NLU took 「那今年新增多少学位呢？」 for an affirm: the knowledge layer answers it, no "anything else?"
+    tracker = tracker_for("那今年新增多少学位呢？", intent="affirm", slots={"outcome": "answered"})
+    messages, events = run(ActionAffirm(knowledge_base=kb), tracker)
+
+    assert len(messages) == 1 and "7530个" in messages[0]["text"] and citation_of(messages)
+    assert slots_set(events)["outcome"] == "answered"
+
+
+def test_a_bare_follow_up_taken_for_a_yes_is_answered_with_its_context(kb, app_db):
+    # 「哪天作的」 right after 「这报告谁作的」: the report's date, whatever intent NLU gave it
+    tracker = tracker_for("哪天作的", intent="affirm", slots={"outcome": "redirected", "last_question": "这报告谁作的"})
+    messages, _ = run(ActionAffirm(knowledge_base=kb), tracker)
+    assert len(messages) == 1 and messages[0]["text"].startswith("2025年1月6日"), messages

@@ -90,3 +90,57 @@ def test_a_story_clause_names_no_topic_when_the_asking_clause_names_a_report_wor
     assert "8000人以上" in kb.answer("我们外地人参保,今年新增参保多少人?").text  # 外地人 is who asks, not what
     assert kb.answer("一下雨就淹的路段，今年改造几处").reason == "no_match:路段"  # 改造 is a common verb, no topic
 
+
+
+def test_a_count_after_deng_sums_up_the_list_the_item_is_in(kb):
+    # 「完成金枫北路、友新路、尹南路等8处积水区域雨水管网改造」: 8处 counts the listed roads too
+    answer = kb.answer("一共几处", context="一下雨金枫北路就淹，今年弄不弄")
+    assert not answer.abstained and "8处" in answer.text, answer.text
+
+
+def test_a_challenge_after_a_follow_up_questions_the_follow_up(kb):
+    pair = ("刚毕业，今年吴中新增就业岗位多少", "人才公寓呢")
+    answer = kb.answer("你确定吗？", context=pair)
+    assert "3000套" in answer.text and "3.3万人" not in answer.text
+    # other follow-ups lean on the question both follow
+    assert "473个" in kb.answer("充电桩呢", context=("公交线路新增几条", "那站点呢")).text
+    assert "1800亿元" in kb.answer("Where exactly is that written?", context="区重点项目总投资多少").text
+
+
+def test_a_figure_the_resident_asks_to_check_is_the_figure_asked(kb):
+    # 是170还是多少 / 350万？: the number is checked, not a name nor something already known
+    assert "170件" in kb.answer("万人专利是170还是多少").text
+    assert "350万平方米" in kb.answer("国资载体盖多少平方，350万？").text
+    assert kb.answer("24小时城市书房新建几个").abstained  # a number inside a name stays a name
+
+
+def test_measure_words_that_count_the_same_things(kb):
+    assert "3家" in kb.answer("新增國家級旅遊民宿幾間？").text
+    assert kb.answer("公交线路今年新增几辆").abstained  # 辆 counts vehicles, not the lines' 条
+    assert kb.answer("全区有多少家医院").abstained  # 个 counts anything: 2个社区卫生服务中心 are no hospitals
+
+
+def test_which_month_is_answered_by_the_month_the_report_sets(kb):
+    assert "九月底前" in kb.answer("区重点项目几月份之前要开工？").text
+    assert kb.answer("暑托班几月开始报名").reason == "schedule"
+
+
+def test_what_is_asked_of_a_named_item_must_be_in_the_report(kb):
+    # 学区 right before 怎么: the report names the school, never its catchment area
+    assert kb.answer("汤堡实验小学学区怎么划？").reason == "no_match:学区"
+    assert "180张" in kb.answer("养老院床位多少").text  # 养老 is the report's: a paraphrase, not another aspect
+
+
+def test_a_synonym_jieba_takes_for_a_place_is_no_place(kb):
+    # 巴士 (tagged a place) is the thesaurus's 公交; a sentence without 公交 or 巴士 does not answer for it
+    assert "10条" in kb.answer("巴士线路新增几条").text
+    answer = kb.answer("有冇新開巴士線？")
+    assert answer.abstained or "公交" in answer.citation.quote
+
+
+def test_a_completion_asked_at_the_end_must_be_said_in_so_many_words(kb):
+    # 工程 is no 完工, 推动…去筹 no success: no date for the completion asked
+    assert kb.answer("长桥改造什么时候完工").reason.startswith("no_time:")
+    assert kb.answer("吴中高新区什么时候去筹成功").reason.startswith("no_time:")
+    assert "2025" in kb.answer("退圩还湖什么时候完工").text  # 全面完工退圩还湖: said
+    assert kb.answer("你好，今日天氣點呀？").reason == "weather"

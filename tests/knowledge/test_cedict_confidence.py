@@ -141,3 +141,12 @@ def test_a_headword_made_of_report_words_lends_them_its_glosses(kb):
     answer = kb.answer("How many new listed companies does Wuzhong expect this year?")
     assert not answer.abstained and "新增上市企业1家" in answer.citation.quote
     assert answer.text.startswith("1 business.")  # one, in the singular
+
+
+def test_a_word_the_dictionary_lacks_is_glossed_by_its_parts():
+    # 重点项目 and 郊野公园 are no CC-CEDICT headwords; their parts are (重点 key, 项目 project; 郊野 countryside, 公园 park)
+    glossary = Glossary({"重点项目", "郊野公园", "项目"})
+    assert glossary.expansions("How many key projects?", stopwords())[0] == "重点项目"
+    assert "郊野公园" in glossary.expansions("new countryside parks", stopwords())
+    # a word the dictionary has keeps its own glosses: 项目 is not composed
+    assert glossary.expansions("How many projects?", stopwords()) == ["项目"]

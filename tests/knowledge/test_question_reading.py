@@ -181,6 +181,9 @@ def test_the_year_a_report_is_for_is_its_documents_year(kb):
     assert "6 January 2025" in kb.answer("What date is this government work report from?").text
     assert kb.answer("這份報告是哪一天發表的？").text.startswith("2025年1月6日")
     assert not kb.answer("地铁哪一年通车").text.startswith("2025年（报告作于")
+    # 「哪天作的」 right after a question about the document itself asks its date; 「哪天开工」 asks of a project
+    assert kb.answer("哪天作的", context="这报告谁作的").text.startswith("2025年1月6日")
+    assert not kb.answer("哪天开工", context="这报告谁作的").text.startswith("2025年1月6日")
 
 
 def test_a_term_written_with_latin_letters_and_digits_is_one_word(kb):

@@ -1,0 +1,79 @@
+"""Nouns the report never uses, as what a question is about: its topic in a short question (区长, 利率), what it asks
+of a named item (学区 of 汤堡实验小学), or the assistant itself (你累不累): the passage found does not answer."""
+from __future__ import annotations
+
+import re
+
+from .asked_figures import MEASURE_NOUNS
+from .lexical import TELLING_IDF, nouns, words
+from .query import Query
+from .scope import GENERAL_NOUNS, asking_clauses, typo_in
+
+SHORT_QUESTION_WORDS = 4
+# What asks of the noun right before it: 学区怎么划, 学区是怎么, 收费多少, 校长是谁 (the 的/是/要 between may be left out).
+# A when-ask (什么时候, 几时, 哪年) asks of an event, not an aspect (地铁8号线什么时候…: scope.py reads those).
+# (啥的, 什么的: "and such", no ask)
+ASKED_AFTER_RE = re.compile(r"[的是要会]{0,2}(?:怎么|怎样|如何|多少|几(?!时|月|号)|啥(?!时候|的)|什么(?!时候|的)|"
+                            r"哪(?!年|一年|天|个月)|谁)")
+CLAUSE_RE = re.compile(r"[，,。！!？?；;\s]+")
+ASPECT_CLAUSE_CHARS = 16
+
+
+def unknown_topic(kb, query: Query, matched: list[str]) -> str | None:
+    """In a short, weakly matched question, a noun the report never uses (not even in part) and no synonym
+    explains is its topic: 区长, 利率, 餐厅. Long questions carry personal context full of such nouns."""
+    if query.language != "zh" or len(query.content_words()) > SHORT_QUESTION_WORDS or len(set(matched)) > 1:
+        return None
+    explained = "".join(query.expansions)
+    phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]
+    unknown = []
+    # 叫啥名堂 asks what the topic is called, 参保人数 which figure of it: neither is the topic
+    found = [n for n in nouns(query.text) if n not in GENERAL_NOUNS | MEASURE_NOUNS]
+    # 你们政府天天吹牛，报告说今年GDP涨多少: a clause that vents names no topic when the asking one names its own
+    # (一下雨就淹的路段，今年改造几处: the asking clause names none, the first one is its topic)
+    asking = asking_clauses(query.text)
+    own = [n for n in nouns(asking) if n not in GENERAL_NOUNS | MEASURE_NOUNS] + re.findall(r"[a-z]{2,}", asking.lower())
+    # (我们外地人参保,今年新增参保多少人: the asking clause names 参保, a telling word of the report, though no
+    # noun; 改造 in 今年改造几处 is said all through the report, no topic)
+    says_report_word = any(kb.retriever.lexical.idf(w) >= TELLING_IDF for w in words(asking))
+    asked = set(nouns(asking)) if own or (asking != query.text and says_report_word) else set(found)
+    for noun in found:
+        bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
+        if noun in asked and not (any(b in kb.analyzer.report for b in bigrams) or set(noun) & set(explained)
+                or any(noun in phrase for phrase in phrases)):
+            unknown.append(noun)
+    # Outnumbered unknown nouns are usually filler (多投点); a question mostly about them is out of scope.
+    return unknown[0] if unknown and len(unknown) * 2 > len(found) else None
+
+
+def unknown_aspect(kb, query: Query) -> str | None:
+    """「汤堡实验小学学区怎么划」: the noun right before the ask (怎么, 多少, 几…) is what is asked of the item; when the
+    report never uses it (nor any two characters of it) and no synonym or thesaurus entry explains it, the passage
+    that names the item does not answer."""
+    if query.language != "zh":
+        return None
+    phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]
+    # Only a short clause that asks, not a resident's story (我做外贸…关税啥的不确定性太大)
+    for clause in [c for c in CLAUSE_RE.split(query.text) if len(c) <= ASPECT_CLAUSE_CHARS and "我" not in c]:
+        for noun in nouns(clause):
+            at = clause.find(noun)
+            ask = ASKED_AFTER_RE.match(clause, at + len(noun)) if at >= 0 else None
+            # 新装多少充电桩: the noun after the ask is what is counted, the one before only how
+            if noun in GENERAL_NOUNS | MEASURE_NOUNS or ask is None or nouns(clause[ask.end():]):
+                continue
+            bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
+            # (学味 is a homophone typo of the report's 学位, not another aspect)
+            if not (any(b in kb.analyzer.report for b in bigrams) or any(noun in phrase for phrase in phrases)
+                    or kb.analyzer.explains(noun) or typo_in(noun, kb.analyzer.typo_fixes(clause))):
+                return noun
+    return None
+
+
+def small_talk(query: Query, report: str) -> str | None:
+    """「你吃饭了没」「你累不累」: a question about the assistant itself (addressed to 你, not 你们 the government)
+    whose own words the report never uses is chat ('meta'), whatever a thesaurus relates them to (吃饭 → 生活)."""
+    text = query.text.strip()
+    if query.language != "zh" or not text.startswith("你") or text.startswith("你们"):
+        return None
+    own = [w for w in query.content_words() if len(w) >= 2]
+    return "meta" if not any(w in report for w in own) else None
