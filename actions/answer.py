@@ -44,8 +44,8 @@ class ActionAnswerReport(KnowledgeAction):
         a challenge or 「还有呢」 after a follow-up gets the pair (question, follow-up): it is about the follow-up."""
         previous = tracker.get_slot("last_question")
         intent, _ = latest_intent(tracker)
-        about_last_answer = self.knowledge_base.leans_on_previous(text)
-        if previous and about_last_answer and tracker.get_slot("last_followup"):
+        about_last_answer = bool(previous) and self.knowledge_base.leans_on_previous(text)
+        if about_last_answer and tracker.get_slot("last_followup"):
             return previous, tracker.get_slot("last_followup")
         if previous and (intent == "ask_followup" or looks_elliptical(text) or about_last_answer):
             return previous

@@ -21,9 +21,15 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+def encodable(text: str) -> str:
+    """The text with any lone surrogate ("\\ud800" in a JSON body) read as "?": opencc, jieba and SQLite cannot
+    encode one."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def to_simplified(text: str) -> str:
     """Traditional Chinese characters → Simplified (OpenCC t2s)."""
-    return _t2s().convert(text)
+    return _t2s().convert(encodable(text))
 
 
 def fold_width(text: str) -> str:

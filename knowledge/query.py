@@ -14,8 +14,8 @@ from .asked_figures import COUNTERS
 from .language import detect_language
 from .levels import CLASS_NUMERAL_RE, ROMAN, ROMAN_RE
 from .lexical import USER_DICT, _jieba, add_quoted_names, specific_words, stopwords, words
-from .normalize import (SynonymTable, default_synonym_paths, expand_abbreviations, fold_width, normalize_query,
-                        to_mandarin)
+from .normalize import (SynonymTable, default_synonym_paths, encodable, expand_abbreviations, fold_width,
+                        normalize_query, to_mandarin)
 from .thesaurus import Thesaurus
 
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
@@ -82,8 +82,7 @@ def check_query(raw: object) -> str:
         raise EmptyQueryError()
     if len(raw) > MAX_QUERY_CHARS:
         raise QueryTooLongError(len(raw))
-    # A lone surrogate ("\ud800" in a JSON body) cannot be encoded (opencc, jieba, SQLite): read it as "?".
-    return raw.encode("utf-8", "replace").decode("utf-8")
+    return encodable(raw)
 
 
 # A word the report writes with an optional character in brackets inside it: 电(单)车 (not a note after a word,

@@ -144,3 +144,8 @@ def test_a_completion_asked_at_the_end_must_be_said_in_so_many_words(kb):
     assert kb.answer("吴中高新区什么时候去筹成功").reason.startswith("no_time:")
     assert "2025" in kb.answer("退圩还湖什么时候完工").text  # 全面完工退圩还湖: said
     assert kb.answer("你好，今日天氣點呀？").reason == "weather"
+
+
+def test_a_lone_surrogate_is_no_challenge_and_no_crash(kb):
+    # the action server asks leans_on_previous of every message: a "\ud800" from a JSON body must not raise
+    assert kb.leans_on_previous("\ud800学位") is False and kb.leans_on_previous("你確定嗎") is True
