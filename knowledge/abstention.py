@@ -44,6 +44,7 @@ QUOTE_MARGIN = 2
 PAIRED_GLOSSES = 2
 PAIRED_MIN_IDF = 5.0  # 签约 + 项目 = 5.3, 风险 + 评估 = 7.7; 发展 + 产业 = 3.0 (the report's commonest words)
 # A day or month the report states (九月底前, 1月6日): only such a clause answers 「具体哪天」.
+CLAUSE_END_RE = re.compile(r"[，,。！!；;]")
 DAY_IN_TEXT_RE = re.compile(r"\d+月|[一二三四五六七八九十]{1,2}月|\d+日")
 # Which month is asked (几月份, 哪个月); the paragraph may state it (九月底前, 上半年, 年底前).
 MONTH_ASK_RE = re.compile(r"几月|哪个月|哪几个月")
@@ -230,15 +231,20 @@ def classify(text: str, has_context: bool = False) -> str | None:
     kind = request_kind(text)
     if kind == "service":
         # 「暑假孩子没人管,今年暑托班开多少个?」: a complaint in the story, then a question on the report's plans.
-        last = [c for c in re.split(r"[，,。！!；;]", text) if c.strip()][-1]
+        last = _clauses(text)[-1]
         # 「邻里纠纷没人管，报告怎么说」: what the report says of it is asked.
         asked = question_type(last) in (QUANTITY, WHICH) or "报告" in last
         if last != text and "我" not in last and request_kind(last) is None and asked:
             return None
     if kind == "task":
         # 「人形机器人能不能在吴中造出来，能帮我烧饭不哈哈」: a joke favour beside a question on the report's plans.
-        clauses = [c for c in re.split(r"[，,。！!；;]", text) if c.strip()]
+        clauses = _clauses(text)
         others = [c for c in clauses if request_kind(c) is None]
         if 0 < len(others) < len(clauses) and any(question_type(c) != OTHER for c in others):
             return None
     return kind
+
+
+def _clauses(text: str) -> list[str]:
+    """A message's clauses (between commas and sentence ends): a request may be one clause among others."""
+    return [c for c in CLAUSE_END_RE.split(text) if c.strip()]
