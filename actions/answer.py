@@ -40,14 +40,17 @@ class ActionAnswerReport(KnowledgeAction):
         return self.answer(dispatcher, tracker, question, self.context_for(tracker, question), language)
 
     def context_for(self, tracker: Tracker, text: str) -> str | tuple[str, str] | None:
-        """The previous question when this message leans on it (「那站点呢？」, 「你确定不是1万个？」), else None;
-        a challenge or 「还有呢」 after a follow-up gets the pair (question, follow-up): it is about the follow-up."""
+        """The previous question when this message leans on it (「那站点呢？」, 「你确定不是1万个？」, 「什么时候建完」),
+        else None; a challenge, 「还有呢」 or a question naming no item after a follow-up gets the pair (question,
+        follow-up): it is about the follow-up."""
         previous = tracker.get_slot("last_question")
         intent, _ = latest_intent(tracker)
         about_last_answer = bool(previous) and self.knowledge_base.leans_on_previous(text)
-        if about_last_answer and tracker.get_slot("last_followup"):
+        # 「什么时候建完」 after 「西山生态岛」, 「哪一年的目标」 after 「生物医药呢」: no item of its own
+        no_item = bool(previous) and self.knowledge_base.names_no_topic(text)
+        if (about_last_answer or no_item) and tracker.get_slot("last_followup"):
             return previous, tracker.get_slot("last_followup")
-        if previous and (intent == "ask_followup" or looks_elliptical(text) or about_last_answer):
+        if previous and (intent == "ask_followup" or looks_elliptical(text) or about_last_answer or no_item):
             return previous
         return None
 

@@ -24,8 +24,8 @@ class ActionClarify(ActionAnswerReport):
 
     A message NLU calls vague may still be one the knowledge layer has its own verdict on (「帮我查一下我的
     社保缴费记录」 is a service request): that verdict is shown instead. Its answer is shown only for a question
-    (「新房超市是啥？」: NLU must not decide that a report question goes unanswered); a bare topic word (「民生」)
-    matching some passage would be a guess.
+    (「新房超市是啥？」: NLU must not decide that a report question goes unanswered) or a follow-up of one
+    (「高效办成一件事呢」); a bare topic word (「民生」) matching some passage would be a guess.
     """
 
     def name(self) -> str:
@@ -34,8 +34,10 @@ class ActionClarify(ActionAnswerReport):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = reply_language(tracker)
         text = latest_text(tracker).strip()
-        answer = self.verdict_on(text, self.context_for(tracker, text))
-        asks = is_question(text)
+        context = self.context_for(tracker, text)
+        answer = self.verdict_on(text, context)
+        # (「高效办成一件事呢」 after a question is a follow-up: it asks what its context asked)
+        asks = is_question(text) or context is not None
         if answer is not None and answer.citation is not None and asks:
             return super().run(dispatcher, tracker, domain)
         reason = (answer.reason or "") if answer is not None else ""

@@ -1,5 +1,6 @@
 """Chinese abbreviations both ways, read from the report itself: a resident's 网购节 is the report's 网络购物节, and a
-resident's 暑假托管班 the report's 暑托班 — a short form takes the first character of each word of the long one.
+resident's 暑假托管班 the report's 暑托班 — a short form takes the first character of each word of the long one, or
+of the first word and one later word of a long term (高企 is 高新技术企业, 社零 社会消费品零售总额).
 
 No table: the report's phrases give its long forms' abbreviations, the question's phrases give theirs. Only rare
 short forms count (jieba's frequency), so a common word that happens to be one (提出, 工资) is never read as one.
@@ -19,6 +20,8 @@ RARE_FREQ = 500
 # A short form a resident writes, one rare word or split by jieba into single characters (网|购|节): three
 # characters at least, since two side by side (能建, 建不, 管管) are mostly ordinary words.
 MIN_SHORT_CHARS = 3
+# A long term a short form may skip words of: four characters at least (高新技术企业, 社会消费品零售总额).
+SKIPPING_MIN_CHARS = 4
 
 
 def _phrases(text: str) -> Iterator[list[str]]:
@@ -31,6 +34,15 @@ def _phrases(text: str) -> Iterator[list[str]]:
                 seq = words[i:i + n]
                 if all(len(w) == 2 for w in seq[:-1]) and len(seq[-1]) <= 2 and not any(w in stop for w in seq[:-1]):
                     yield seq
+
+
+def _skipping_shorts(term: str) -> list[str]:
+    """Two-character short forms of a long term that skip words: the first character of its first word and of one
+    later word (高新|技术|企业 → 高技, 高企)."""
+    parts = sorted({p for p in _jieba().lcut_for_search(term, HMM=False) if len(p) == 2 and p != term}, key=term.find)
+    if len(parts) < 2 or parts[0] != term[:2]:
+        return []
+    return [parts[0][0] + part[0] for part in parts[1:]]
 
 
 def _short(seq: list[str]) -> str:
@@ -53,6 +65,13 @@ class Abbreviations:
         # A short form the report never writes, of exactly one of its phrases.
         self._long = {short: next(iter(forms)) for short, forms in long_forms.items()
                       if len(forms) == 1 and short not in report and _rare(short)}
+        skipped: dict[str, set[str]] = {}
+        for term in {w for w in report_words if len(w) >= SKIPPING_MIN_CHARS and CJK_RUN_RE.fullmatch(w)}:
+            for short in _skipping_shorts(term):
+                skipped.setdefault(short, set()).add(term)
+        # Read only where the resident's two characters are no word of the language (高|企, 社|零): see _long_forms.
+        self._skipped = {short: next(iter(terms)) for short, terms in skipped.items()
+                         if len(terms) == 1 and short not in report and short not in _jieba().FREQ}
 
     def expansions(self, text: str) -> list[str]:
         """The report's words a question's abbreviations (or long forms) stand for."""
@@ -75,6 +94,8 @@ class Abbreviations:
         for s in range(len(tokens)):
             for e in range(s + 1, len(tokens) + 1):
                 span = run[bounds[s]:bounds[e]]
+                if e - s == 2 and len(span) == 2 and span in self._skipped:
+                    found.append((len(span), self._skipped[span]))  # 高企 → 高新技术企业
                 if span not in self._long:
                     continue
                 split = e - s > 1 and all(len(t) == 1 for t in tokens[s:e])

@@ -49,6 +49,8 @@ DAY_IN_TEXT_RE = re.compile(r"\d+月|[一二三四五六七八九十]{1,2}月|\d
 # Which month is asked (几月份, 哪个月); the paragraph may state it (九月底前, 上半年, 年底前).
 MONTH_ASK_RE = re.compile(r"几月|哪个月|哪几个月")
 MONTH_IN_TEXT_RE = re.compile(r"\d+月|[一二三四五六七八九十]{1,2}月|[上下]半年|季度|年底")
+# A word of the report in Latin letters (LifeBay, GDP): an English question naming it names the report's own term.
+LATIN_NAME_RE = re.compile(r"[a-z][a-z0-9.+]+")
 
 
 @dataclass
@@ -126,6 +128,7 @@ def gather(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     # 「那站点呢？」 leans on the previous question for its topic; a follow-up whose own topic the paragraph
     # lacks (那医疗呢？ answered from the schools paragraph) must not pass on the previous question's words.
     topic = query.expansions if query.language == "en" else [w for w in query.content_words() if len(w) >= 2]
+    topic = [] if kb.retriever.names_no_topic(query) else topic  # 什么时候建完: its words frame, not name, a topic
     # "And what about healthcare?": an English topic no gloss maps is a new topic, not the previous one.
     unmapped = query.language == "en" and not topic and not query.hints and bool(query.content_words())
     if context is not None and not unmapped and not [w for w in topic if w not in paragraph]:
@@ -194,7 +197,8 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     unknown = unknown_topic(kb, query, evidence.matched) or unknown_aspect(kb, query)
     if unknown:
         return Verdict(True, f"no_match:{unknown}", evidence)
-    mapped = [*query.expansions, *(context.expansions if context else []), *evidence.paired]
+    mapped = [*query.expansions, *(context.expansions if context else []), *evidence.paired,
+              *(w for w in evidence.matched if LATIN_NAME_RE.fullmatch(w))]  # what is LifeBay: the report's own name
     if query.language == "en" and not [w for w in evidence.matched if w in mapped] \
             and evidence.dense < ENGLISH_DENSE_MIN:
         return Verdict(True, "no_match", evidence)

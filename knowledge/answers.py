@@ -90,22 +90,28 @@ def _query_words(query: Query | None) -> list[str]:
     return query.steering_words() if query is not None else []
 
 
-def choose_sentence(passage: Passage, query: Query, idf) -> Sentence:
+def choose_sentence(passage: Passage, query: Query, idf, context: Query | None = None) -> Sentence:
     """The sentence of the passage that best matches the question's words (weighted by how telling they are);
-    a question asking for an amount prefers a sentence that states one."""
+    a question asking for an amount prefers a sentence that states one; the context's words break ties
+    (「几个？」 after 「今年要建口袋公园吗」 is about the 口袋公园 sentence, not the one with the most 个)."""
     sentences = split_sentences(passage.text, passage.span[0])
-    # Whole terms, not their character bigrams: 老年人 must not outweigh 失能 + 床位 three times over.
-    words = _query_words(query)
-    # One character (比, 多) is said by many words of other sentences (占比): telling words first, if any.
-    wanted = {w: idf(w) or 1.0 for w in [w for w in words if len(w) >= 2] or words}
+    wanted, background = _weighted_words(query, idf), _weighted_words(context, idf)
 
-    def relevance(sentence) -> tuple[float, bool]:
+    def relevance(sentence) -> tuple[float, float, bool]:
         has_figure = bool(NUMBER_RE.search(sentence.text))
         weight = FIGURE_PREFERENCE if has_figure and query.asks_quantity else 1.0
         said = sentence.text.lower()  # question words are lower-cased (gdp)
-        return sum(v for w, v in wanted.items() if w in said) * weight, has_figure
+        return (sum(v for w, v in wanted.items() if w in said) * weight,
+                sum(v for w, v in background.items() if w in said), has_figure)
 
     return max(sentences, key=relevance)
+
+
+def _weighted_words(query: Query | None, idf) -> dict[str, float]:
+    # Whole terms, not their character bigrams: 老年人 must not outweigh 失能 + 床位 three times over.
+    words = _query_words(query)
+    # One character (比, 多) is said by many words of other sentences (占比): telling words first, if any.
+    return {w: idf(w) or 1.0 for w in [w for w in words if len(w) >= 2] or words}
 
 
 def choose_quote(passage: Passage, query: Query, idf) -> tuple[str, tuple[int, int]]:
@@ -125,7 +131,7 @@ def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query
             documents: list[dict] | None = None, whole: bool = False) -> Answer:
     """Lead with the clause that answers, shaped by the kind of question; the sentence is the citation's quote
     (`whole`: the reply quotes the whole sentence — 还有呢 after its lead)."""
-    sentence = choose_sentence(passage, query, idf)
+    sentence = choose_sentence(passage, query, idf, context)
     kind = reply_type(query.text, context.text if context is not None else None)
     lead = whole_lead(sentence) if whole else choose_lead(
         sentence, _query_words(query), _query_words(context), idf, kind, query.text,

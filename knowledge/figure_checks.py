@@ -7,14 +7,16 @@ import re
 from functools import lru_cache
 
 from .clauses import split_clauses
+from .lexical import nouns
 from .passages import split_sentences
 from .query import Query, indefinite_count
 from .asked_figures import (AMOUNT_WORD_RE, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
                             value_figures)
-from .leads import SUMMARY_RE
 from .scope import RELATED_CLAUSE_SHARE, asking_clauses
 
 FIGURE_RUNNERS_UP = 2
+# A figure after 等 totals the list before it (等8处); a count in words (等“五大中心”) names a group, not a total.
+LIST_TOTAL_RE = re.compile(r"等\s*\d")
 FAR_BETTER_NAMING = 1.5
 FIGURE_RUNNER_UP_MARGIN = 0.4  # measured on dev: 0.4 > 0.2
 # Digits inside quotation marks name things (“113”领军人才行动, “1+9”综合改革): they count nothing; a quoted list
@@ -59,9 +61,15 @@ def figure_choice(kb, query: Query, hits: list) -> tuple[int | None, str | None]
             continue  # a runner-up must name the asked item at least as well as the top passage
         # ... and be close in score, unless it names the item far better (研发支出占GDP比重 for R&D as a share of
         # GDP, after the targets paragraph that GDP → 地区生产总值 ranked first)
-        if hit.score < hits[0].score - FIGURE_RUNNER_UP_MARGIN and naming < FAR_BETTER_NAMING * top_naming:
+        far_better = naming >= FAR_BETTER_NAMING * top_naming > 0
+        if hit.score < hits[0].score - FIGURE_RUNNER_UP_MARGIN and not far_better:
             continue
-        candidates.append(choice)
+        # One whose clause says far more of the question's own words is judged first (the targets paragraph states a
+        # figure too, of GDP); the report words they were mapped to do not count here (项目今年 → 项目尽快).
+        own = own_naming(query, hit.passage.text, idf)
+        first = choice and asks_figure(query) and own > 0 and own >= FAR_BETTER_NAMING * own_naming(
+            query, hits[0].passage.text, idf)
+        candidates.insert(0, choice) if first else candidates.append(choice)
     # A value first (外资目标 → 2.5亿美元, not 增长超20%); an item no passage gives a value for, by its growth.
     for growth in (False, True):
         for choice in candidates:
@@ -93,6 +101,13 @@ def item_clauses(query: Query, text: str, idf) -> tuple[float, list[tuple[float,
     scored = [(sum(v for w, v in wanted.items() if w in clause.lower()), QUOTED_NAME_RE.sub("", clause))
               for _, clause in sentence_clauses(text)]
     return max((score for score, _ in scored), default=0.0), scored, wanted
+
+
+def own_naming(query: Query, text: str, idf) -> float:
+    """How well the clause of `text` that best names the item says the question's own words (not their mappings)."""
+    own = {w: idf(w) or 0.5 for w in query.content_words() if len(w) >= 2}
+    return max((sum(v for w, v in own.items() if w in clause.lower()) for _, clause in sentence_clauses(text)),
+               default=0.0)
 
 
 def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | None:
@@ -139,6 +154,7 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
     # When the clause about the asked item names what is counted (助餐点), a clause of another sentence answers only
     # if it names it too: 「失能老人家庭养老床位180张」 shares 老人 with 「老人吃饭的助餐点新开几个」 but counts beds.
     counted_named = counted is not None and any(_names(counted, scored[t][1]) for t in tops)
+    asked_nouns = nouns(query.text)
 
     def related(i: int) -> bool:
         if i in asked_tops:
@@ -148,13 +164,15 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
         if unit and i - 1 in tops and sentence_of[i] == sentence_of[i - 1] and scored[i][0] == 0:
             return True
         # 「完成金枫北路、友新路、尹南路等8处积水区域…改造」: a count after 等 sums up the list the item is in
-        if SUMMARY_RE.search(scored[i][1]) and any(0 < i - t <= LIST_REACH and sentence_of[t] == sentence_of[i]
+        if LIST_TOTAL_RE.search(scored[i][1]) and any(0 < i - t <= LIST_REACH and sentence_of[t] == sentence_of[i]
                                                     and not FIGURE_IN_TEXT_RE.search(scored[t][1]) for t in tops):
             return True
         if scored[i][0] < best * RELATED_CLAUSE_SHARE:
             return False
-        # 「全社会固定资产投资稳中有进,其中工业投资增长10%」: a part's figure answers for the whole only if it is asked
-        if PART_CLAUSE_RE.match(scored[i][1]) and not any(w in scored[i][1] and w not in top_words for w in wanted):
+        # 「全社会固定资产投资稳中有进,其中工业投资增长10%」: a part's figure answers for the whole only if the part is
+        # asked — by a noun of the question (工业), not a verb both share (增长)
+        if PART_CLAUSE_RE.match(scored[i][1]) and not any(
+                w in scored[i][1] and w not in top_words and any(w in n for n in asked_nouns) for w in wanted):
             return False
         if sentence_of[i] in {sentence_of[t] for t in tops}:
             return True
@@ -165,9 +183,16 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
         return None
     if growth and any(states_figure(c, growth=True) for score, c in scored if score == best):
         return None  # an item the report sets only by its growth (地区生产总值增长5%以上) is answered by it
-    if counted and any(_names(counted, c) and states_figure(c) for _, c in scored):
+    # A clause naming only the item's head names it unless another names the whole item: 工业投资 is not 固定资产投资
+    # when 「全社会固定资产投资稳中有进」 is there (分中心 is 中心 otherwise).
+    whole = counted is not None and any(counted in c for _, c in scored)
+
+    def names_counted(clause: str) -> bool:
+        return counted in clause if whole else _names(counted, clause)
+
+    if counted and any(names_counted(c) and states_figure(c) for _, c in scored):
         return None  # 「…光福九年一贯制学校…,新增学位7530个」: the clause of the counted item states it
-    if counted and any(_names(counted, c) for _, c in scored):
+    if counted and any(names_counted(c) for _, c in scored):
         return counted
     top = [c for score, c in scored if score == best]
     named = [w for w in sorted(wanted, key=wanted.get, reverse=True) if any(w in c for c in top)]

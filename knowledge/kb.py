@@ -26,6 +26,7 @@ from .lexical import LexicalIndex
 from .more import answer_more, asks_for_more, challenges
 from .passages import DEFAULT_MAX_CHARS, Passage, cut_passages, parse_document
 from .query import Query, QueryAnalyzer
+from .question_types import OTHER, question_type
 from .retrieval import Retriever
 from .sources import SOURCES_DIR, Source, load_sources
 
@@ -200,8 +201,9 @@ class KnowledgeBase:
         if context and context.strip() and challenges(query):  # 你确定不是1万个？: the report's answer again
             return dataclasses.replace(self._answer(context, earlier, mode, k), query=query)
         more = bool(context and context.strip()) and asks_for_more(query)
-        if not more:
+        if not more and earlier and question_type(str(query)) == OTHER:
             context = earlier or context  # 「充电桩呢」 after 「那站点呢」 leans on the question both follow
+        # (「什么时候完成」 after 「生物医药呢」 asks its own question of the item the follow-up named)
         if len(self.documents) > 1:
             return answer_across(self, self._parts, query, context, mode, k)
         if more:  # 还有呢: the rest of the previous answer
@@ -239,6 +241,14 @@ class KnowledgeBase:
     def leans_on_previous(text: str) -> bool:
         """Whether a message is only about the previous answer (还有呢, 你确定不是1万个？, So it's 10,000, right?)."""
         return asks_for_more(text) or challenges(text)
+
+    def names_no_topic(self, text: str) -> bool:
+        """Whether a message asks of no item of its own (什么时候建完, 哪一年的目标, 几个): it is about the item the
+        conversation was on."""
+        try:
+            return self.retriever.names_no_topic(self.analyzer.analyze(text))
+        except KnowledgeError:  # empty or too long: not a question at all
+            return False
 
     def naming(self, query: Query | None) -> Naming | None:
         """The documents a question names (by year or kind), when it names some but not all of them."""

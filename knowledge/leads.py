@@ -37,7 +37,8 @@ CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 # 区级重点项目 is what the report writes 区重点项目: a level word's 级 may be left out.
 LEVEL_RE = re.compile(r"([区市省县镇村])级")
 # 「A、B等3个项目建设」: a count after 等 sums up the whole list, so the list is one unit.
-SUMMARY_RE = re.compile(r"等\s*\d")
+# A count after 等 sums up the list before it: 等3个, 等8处, 等“五大中心”, 等十大文旅新IP.
+SUMMARY_RE = re.compile(r"等\s*[“\"]?(?:\d|[一二两三四五六七八九十百]+[大个项家条处所类批种座])")
 # Verbs a work report opens a list with; a list item starting with one needs no borrowed verb.
 ACTION_VERBS = (
     "新增", "新建", "新改建", "新辟", "改建", "扩建", "建成", "建设", "通车", "启动", "完成", "实现", "推进", "推动", "加快",

@@ -16,7 +16,9 @@ from .normalize import to_simplified
 
 # The whole message asks for more: 还有呢, 还有吗, 还有别的吗, 其他的呢, 再说说, what else, anything else, more?
 MORE_RE = re.compile(
-    r"^(?:那|那么|嗯|好的?|哦)?[,，]?(?:还有(?:呢|吗|么|嘛|没|没有|伐|别的|其他|其它|啥|什么|哪些)*(?:吗|呢|伐|么)?|"
+    # 还有什么比赛: more of the kind just answered (a short noun after the ask)
+    r"^(?:那|那么|嗯|好的?|哦)?[,，]?(?:还有(?:呢|吗|么|嘛|没|没有|伐|别的|其他|其它|啥|什么|哪些)*"
+    r"(?:(?<=别的|其他|其它|什么|哪些)(?!时候)的?[\u4e00-\u9fff]{1,4}?)?(?:吗|呢|伐|么)?|"
     r"(?:其他|其它|别的|其余|另外)的?(?:呢|还有吗|有吗)|再说说|接着说|继续说?|"
     # 举几个例子 / 比如呢: the examples the answer's sentence names
     r"(?:能|可以)?(?:再)?举(?:几|一|两|些)?个?例子?(?:吗|呢|看看)?|比如(?:说)?(?:呢|有哪些|有什么)?|例如(?:呢)?)[?？。!！…~\s]*$"
@@ -26,8 +28,11 @@ MORE_RE = re.compile(
 
 
 _LEAD_IN = r"(?:那|那么|好吧|好|所以|嗯|哦|可是|但是|[,，\s])*"
-_NUMBER_ZH = r"[\d一二两三四五六七八九十百千万亿.,，]+\s*(?:%|％|[个万亿元人家条辆张户所项名套亩])*"
+# Chinese measure words a challenged figure may carry (不是20年吗, 不是3座吗)
+_MEASURE_ZH = "个万亿元人家条辆张户所项名套亩年座台处只间块宗次吨米天月届期批"
+_NUMBER_ZH = rf"[\d一二两三四五六七八九十百千万亿.,，]+\s*(?:%|％|[{_MEASURE_ZH}])*"
 _NUMBER_EN = r"\d[\d,.]*\s*(?:%|percent|million|billion|thousand|k)?"
+_LEAD_IN_EN = r"(?:(?:hmm+|hm+|um+|uh+|ok(?:ay)?|well|wait|so|and|but)[\s,.]+)*"
 CHALLENGE_RE = re.compile(
     # 你确定？ 真的吗？ 你确定不是1万个？ 不是1万个吗？ 就是10%吧
     rf"{_LEAD_IN}你?(?:(?:确定|肯定|真的|当真)(?:吗|嘛|么|伐)?[,，]?(?:(?:不是|是不是|就是|是)?\s*{_NUMBER_ZH})?"
@@ -38,12 +43,12 @@ CHALLENGE_RE = re.compile(
     # So it's 10,000, right? / Are you sure? / Is that right?
     rf"|(?:so\s+|and\s+|but\s+)?(?:it'?s|it\s+is|is\s+it|that'?s|isn'?t\s+it)\s+(?:really\s+|not\s+|actually\s+)?"
     rf"{_NUMBER_EN}(?:\s+[a-z]+){{0,2}}(?:,?\s*(?:right|correct|isn'?t\s+it|yes))?[\s?!.]*"
-    rf"|(?:are\s+you\s+sure|really|is\s+that\s+(?:right|correct|true))(?:,?\s+(?:it'?s\s+)?(?:not\s+)?{_NUMBER_EN}"
+    rf"|{_LEAD_IN_EN}(?:(?:are|r)\s+(?:you|u)\s+sure|(?:you|u)\s+sure|really|is\s+that\s+(?:right|correct|true))(?:,?\s+(?:it'?s\s+)?(?:not\s+)?{_NUMBER_EN}"
     r"(?:\s+[a-z]+){0,2})?[\s?!.]*"
     # 我听说是一万个 / I thought it was 3%: a figure heard elsewhere, set against the answer
     rf"|{_LEAD_IN}(?:可)?我?(?:听说|听人说|听别人说|记得|以为|看到|看新闻说|网上说)(?:的)?(?:是|有|要)?\s*{_NUMBER_ZH}"
     r"(?:吗|吧|啊|呢|呀)?[?？!！。\s]*"
-    rf"|(?:but\s+)?i\s+(?:thought|heard|read|was\s+told|believed?|remember)\s+(?:that\s+)?(?:it\s+(?:was|is|would\s+be)\s+)?"
+    rf"|{_LEAD_IN_EN}i\s+(?:thought|heard|read|was\s+told|believed?|remember)\s+(?:that\s+)?(?:it\s+(?:was|is|would\s+be)\s+)?"
     rf"(?:about\s+|around\s+)?{_NUMBER_EN}(?:\s+[a-z]+){{0,2}}[\s?!.]*", re.IGNORECASE)
 
 

@@ -117,16 +117,27 @@ def to_mandarin(text: str, report: str = "") -> str:
     return pattern.sub(lambda m: pairs[m.group(0)], text) if pattern else text
 
 
+# A combining form (bio-) is read off a word only when a word of this many letters is left (biomedical, not biology).
+COMBINED_REST_MIN = 5
+
+
 @lru_cache(maxsize=1)
-def _english_abbreviations() -> tuple[re.Pattern, dict[str, str]]:
-    pairs = {short.lower(): words for short, words in _pairs(ABBREVIATIONS_EN).items()}
-    return re.compile(rf"(?<![\w&'])(?:{_alternatives(pairs)})(?![\w&'])", re.IGNORECASE), pairs
+def _english_abbreviations() -> tuple[re.Pattern, dict[str, str], re.Pattern | None, dict[str, str]]:
+    rows = {short.lower(): words for short, words in _pairs(ABBREVIATIONS_EN).items()}
+    pairs = {short: words for short, words in rows.items() if not short.endswith("-")}
+    forms = {short[:-1]: words for short, words in rows.items() if short.endswith("-")}
+    whole = re.compile(rf"(?<![\w&'])(?:{_alternatives(pairs)})(?![\w&'])", re.IGNORECASE)
+    combining = re.compile(rf"(?<![\w&'])({_alternatives(forms)})(?=[a-z]{{{COMBINED_REST_MIN},}})",
+                           re.IGNORECASE) if forms else None
+    return whole, pairs, combining, forms
 
 
 def expand_abbreviations(text: str) -> str:
-    """English abbreviations → their words (R&D → research and development), so the dictionary can gloss them."""
-    pattern, pairs = _english_abbreviations()
-    return pattern.sub(lambda m: pairs[m.group(0).lower()], text)
+    """English abbreviations → their words (R&D → research and development), and combining forms → the word they
+    stand for (biomedical → biological medical), so the dictionary can gloss them."""
+    whole, pairs, combining, forms = _english_abbreviations()
+    text = whole.sub(lambda m: pairs[m.group(0).lower()], text)
+    return combining.sub(lambda m: forms[m.group(1).lower()] + " ", text) if combining else text
 
 
 def normalize_query(text: str) -> str:

@@ -19,6 +19,9 @@ from .normalize import (SynonymTable, default_synonym_paths, encodable, expand_a
 from .thesaurus import Thesaurus
 
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+# An English word or abbreviation in a Chinese question (R&D, IPO).
+# Three letters at least: a two-letter one is too often about the assistant (这报告是AI写的吧).
+LATIN_WORD_RE = re.compile(r"[a-z][a-z&]{1,}[a-z]")
 # English words for the kind of place a pinyin name denotes, so "Shengpu Bridge" finds 胜浦大桥.
 PLACE_SUFFIXES = ("九年一贯制学校", "实验小学", "大桥", "大道", "老街", "古村", "医院", "北路", "南路", "路", "湖", "山", "岛", "桥", "湾", "村", "街", "庵")
 TYPO_LENGTHS = (3, 4, 5)
@@ -114,7 +117,7 @@ class QueryAnalyzer:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
         text = to_mandarin(normalize_query(check_query(raw)), self.report)
         language = detect_language(text)
-        text = expand_abbreviations(text) if language == "en" else text
+        text = expand_abbreviations(text) if language == "en" else self._latin_read(text)
         query = Query(raw=raw, text=text, language=language)
         masked = self._mask_terms(text)
         found: list[str] = []
@@ -138,6 +141,16 @@ class QueryAnalyzer:
         if query.language == "en":
             query.gloss_groups = [group for *_, group in self.glossary.groups(text, stopwords())]
         return query
+
+    def _latin_read(self, text: str) -> str:
+        """A Chinese question's English words the report does not write, read as the report's word their gloss of
+        two words or more names (R&D占比 → 研发占比)."""
+        for word in set(LATIN_WORD_RE.findall(text.lower())) - set(LATIN_WORD_RE.findall(self.report.lower())):
+            strong = [w for n, w in self.glossary.matches(expand_abbreviations(word), stopwords())
+                      if n >= MIN_EVIDENCE_GLOSS]
+            if strong:
+                text = re.sub(re.escape(word), strong[0], text, flags=re.IGNORECASE)
+        return text
 
     def explains(self, word: str) -> bool:
         """Whether the synonym table or the thesaurus gives a word the report lacks a report word (巴士 → 公交)."""

@@ -10,10 +10,12 @@ import numpy as np
 from .clauses import split_clauses
 from .documents import DOCUMENT_BONUS, TIE_MARGIN
 from .index import VectorIndex
-from .lexical import LexicalIndex
+from .asked_figures import MEASURE_NOUNS
+from .lexical import LexicalIndex, common_verbs, nouns, words
 from .passages import Passage, split_sentences
 from .query import Query
-from .question_types import follow_up_topic
+from .question_types import WHEN_RE, follow_up_topic
+from .scope import GENERAL_NOUNS
 
 # Dense similarity enters as a bounded correction to BM25: measured on the dev set, lexical
 # matching of the report's own terms is the stronger signal and dense breaks its ties.
@@ -32,6 +34,8 @@ CLAUSE_WEIGHT = 0.5  # measured: 0.5 ≥ 0 and > 1.0 on the tuning sets
 FIGURE_RE = re.compile(r"\d")
 # A year (「现将2025年…通知如下」) dates a sentence, it counts nothing: no how-many bonus for it.
 YEAR_RE = re.compile(r"(?:19|20)\d\d年")
+# A Latin word (GDP, LifeBay): a topic of its own in a Chinese question.
+LATIN_RE = re.compile(r"[A-Za-z]{2,}")
 
 
 @dataclass
@@ -85,12 +89,26 @@ class Retriever:
                                      hints=context.hints + query.hints), mode)
         # A follow-up naming no topic of its own — only the unit it counts or lists (是哪几条路, 要做多少人) — is
         # about its context's passage: 路 alone would meet 「路虽远,行则将至」.
-        fused = joint.fused if query.names_no_topic() else ranking.fused + CONTEXT_WEIGHT * joint.fused
+        fused = joint.fused if self.names_no_topic(query) else ranking.fused + CONTEXT_WEIGHT * joint.fused
         topic = follow_up_topic(query.text) if mode != "dense" else None
         if topic:  # the thing it turns to outweighs the rest of its words (哪家要扩建 → 扩建 elsewhere)
             scores = self.lexical.scores(topic)
             fused = fused + TOPIC_WEIGHT * scores / max(float(scores.max()), 1e-9)
         return Ranking(fused, ranking.lexical, ranking.dense)
+
+    def names_no_topic(self, query: Query) -> bool:
+        """A follow-up naming no topic of its own: single characters only, or no word the report uses but those that
+        frame a question on any topic — when, measures, general nouns, common verbs (什么时候建完, 哪一年的目标 after
+        「生物医药呢」: the item is the context's); an abbreviation's or synonym's report word is a topic (高企数量呢), and
+        so is a noun the report never uses."""
+        if query.language == "en":
+            return False
+        said = WHEN_RE.sub(" ", query.text)
+        frame = MEASURE_NOUNS | GENERAL_NOUNS | common_verbs(query.text, self.lexical.idf)
+        own = [w for w in words(said) if len(w) >= 2 and w not in frame and self.lexical.idf(w) > 0]
+        # a noun the report never uses is a topic too, an unknown one (哪个副区长负责): not the conversation's item
+        unknown = [n for n in nouns(said) if n not in frame and self.lexical.idf(n) == 0]
+        return query.names_no_topic() or not (own or unknown or query.expansions or LATIN_RE.search(query.text))
 
     def clear_cache(self) -> None:
         """Forget remembered query embeddings (benchmarks measure uncached questions)."""

@@ -230,12 +230,19 @@ def breakdown_asked(text: str) -> list[str]:
         return [w for w in _things(text[:alone.start()]) if w not in stopwords()]
     within = PART_WITHIN_RE.search(text)
     if within and _things(within.group(1)):  # 「新增学位里面幼儿园有多少」: the part, not the total, is asked
-        return [w for w in _things(within.group(1)) if w not in stopwords()]
+        parts = [w for w in _things(within.group(1)) if w not in stopwords()]
+        # (「学位里面小学多少个初中多少个」: every part asked after it too)
+        return parts + [w for w in _parts_asked_each(text) if w not in parts]
     each = BREAKDOWN_RE.search(text)
     if each:
         listed = re.split(r"[、和跟与及,，]", text[:each.start()])
         nouns = [_last_noun(part) for part in listed if part.strip()]
         return [n for n in nouns if n] if len(nouns) >= 2 else []
+    return _parts_asked_each(text)
+
+
+def _parts_asked_each(text: str) -> list[str]:
+    """「小学多少个、初中多少个」: the noun before each of two asks or more."""
     asks = list(re.finditer(r"多少|(?<![十哪那这好])几[个所家条]", text))  # 好几个景点 tells, not asks
     # 「小学多少个、初中多少个」 lists parts; 「…床位弄多少张，还有老房子装扶手的那个改造弄多少户」 asks a second thing.
     if len(asks) < 2 or any(ask.start() - previous.end() > PART_CHARS for previous, ask in zip(asks, asks[1:])):
@@ -332,7 +339,7 @@ def english_missing_term(kb, query: Query, passage) -> str | None:
 
     if question_type(query.text) not in ENGLISH_CHECKED:
         return None
-    sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text
+    sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text.lower()  # GDP is said as gdp
     for group in english_term_groups(kb.analyzer, query):
         if not any(_covers(term, sentence) for term in group):
             return group[0]

@@ -13,8 +13,10 @@ SHORT_QUESTION_WORDS = 4
 # What asks of the noun right before it: 学区怎么划, 学区是怎么, 收费多少, 校长是谁 (the 的/是/要 between may be left out).
 # A when-ask (什么时候, 几时, 哪年) asks of an event, not an aspect (地铁8号线什么时候…: scope.py reads those).
 # (啥的, 什么的: "and such", no ask)
-ASKED_AFTER_RE = re.compile(r"[的是要会]{0,2}(?:怎么|怎样|如何|多少|几(?!时|月|号)|啥(?!时候|的)|什么(?!时候|的)|"
+ASKED_AFTER_RE = re.compile(r"[的是要会]{0,2}(?:怎么|怎样|如何|多少|(?<![十好数\d])几(?!时|月|号)|啥(?!时候|的)|什么(?!时候|的)|"
                             r"哪(?!年|一年|天|个月)|谁)")
+# What asks whether the noun right after it exists at all: 有没有补贴, 是否有优惠.
+EXISTENCE_ASK_RE = re.compile(r"(?:有没有|有沒有|有冇|有无|是否有|有否)$")
 CLAUSE_RE = re.compile(r"[，,。！!？?；;\s]+")
 ASPECT_CLAUSE_CHARS = 16
 
@@ -52,21 +54,40 @@ def unknown_aspect(kb, query: Query) -> str | None:
     that names the item does not answer."""
     if query.language != "zh":
         return None
-    phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]
     # Only a short clause that asks, not a resident's story (我做外贸…关税啥的不确定性太大)
     for clause in [c for c in CLAUSE_RE.split(query.text) if len(c) <= ASPECT_CLAUSE_CHARS and "我" not in c]:
         for noun in nouns(clause):
             at = clause.find(noun)
-            ask = ASKED_AFTER_RE.match(clause, at + len(noun)) if at >= 0 else None
-            # 新装多少充电桩: the noun after the ask is what is counted, the one before only how
-            if noun in GENERAL_NOUNS | MEASURE_NOUNS or ask is None or nouns(clause[ask.end():]):
+            if at < 0 or noun in GENERAL_NOUNS | MEASURE_NOUNS:
                 continue
-            bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
-            # (学味 is a homophone typo of the report's 学位, not another aspect)
-            if not (any(b in kb.analyzer.report for b in bigrams) or any(noun in phrase for phrase in phrases)
-                    or kb.analyzer.explains(noun) or typo_in(noun, kb.analyzer.typo_fixes(clause))):
+            # (not the noun counted after 多少: residents count in words of their own, 几化钞票, 举几个例子)
+            # (电单车 is the report's 电(单)车, which the question's expansions say)
+            explained = sum(char in "".join(query.expansions) for char in noun) * 2 >= len(noun)
+            if _asked_of(clause, noun, at) and not explained and _unknown(kb, noun, clause):
                 return noun
     return None
+
+
+def _unknown(kb, noun: str, clause: str) -> bool:
+    """No two characters of the noun are the report's, and no synonym, thesaurus entry or typo fix explains it
+    (学味 is a homophone typo of the report's 学位, not another aspect)."""
+    phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]
+    bigrams = {noun[i:i + 2] for i in range(len(noun) - 1)}
+    return not (any(b in kb.analyzer.report for b in bigrams) or any(noun in phrase for phrase in phrases)
+                or kb.analyzer.explains(noun) or typo_in(noun, kb.analyzer.typo_fixes(clause)))
+
+
+def _asked_of(clause: str, noun: str, at: int) -> bool:
+    """Whether the clause asks something of the noun at `at`: an ask follows it (学区怎么划) with no noun after the
+    ask, or it follows an ask whether it exists (有没有补贴)."""
+    if EXISTENCE_ASK_RE.search(clause[:at]):
+        return True
+    after = clause[at + len(noun):]
+    ask = ASKED_AFTER_RE.search(after, 0)
+    if ask is None or ask.start() > 0:
+        return False
+    # 新装多少充电桩: the noun after the ask is what is counted, the one before only how
+    return not nouns(after[ask.end():])
 
 
 def small_talk(query: Query, report: str) -> str | None:

@@ -86,6 +86,19 @@ def test_challenge_after_a_followup_questions_the_followup(kb, app_db):
     assert "last_question" not in slots_set(events) and "last_followup" not in slots_set(events)
 
 
+def test_a_question_naming_no_item_asks_of_the_item_of_the_conversation_whatever_its_intent(kb, app_db):
+    # NLU took 「什么时候建完」 for out_of_scope; it names no item, so it is about 西山生态岛
+    tracker = tracker_for("什么时候建完", intent="out_of_scope", slots={"last_question": "西山生态岛"})
+    messages, _ = run(ActionAnswerReport(knowledge_base=kb), tracker)
+    assert "2025年" in messages[0]["text"] and "生态岛" in messages[0]["text"], messages[0]["text"]
+    # after a follow-up, the item is the follow-up's (生物医药), not the first question's (机器人)
+    tracker = tracker_for("哪一年的目标", intent="out_of_scope",
+                          slots={"last_question": "机器人+人工智能产业规模目标多少", "last_followup": "生物医药呢"})
+    messages, events = run(ActionAnswerReport(knowledge_base=kb), tracker)
+    assert "生物医药" in messages[0]["text"] and "1900亿" not in messages[0]["text"], messages[0]["text"]
+    assert "last_question" not in slots_set(events)
+
+
 def test_followup_asking_for_a_fee_is_declined(kb, app_db):
     tracker = tracker_for("那要多少钱", intent="ask_followup", slots={"last_question": "暑托班今年开多少个"})
     messages, events = run(ActionAnswerReport(knowledge_base=kb), tracker)
@@ -316,6 +329,13 @@ def test_a_report_question_nlu_took_for_vague_is_answered(kb, app_db):
     # the intent model must not decide that a report question goes unanswered
     messages, events = run(ActionClarify(knowledge_base=kb), tracker_for("新房超市是啥？", intent="ask_vague"))
     assert "新房超市" in citation_of(messages)["quote"]
+    assert slots_set(events)["outcome"] == "answered"
+
+
+def test_a_follow_up_nlu_took_for_vague_is_answered(kb, app_db):
+    tracker = tracker_for("高效办成一件事呢", intent="ask_vague", slots={"last_question": "镇街道履职清单是啥"})
+    messages, events = run(ActionClarify(knowledge_base=kb), tracker)
+    assert "高效办成一件事" in citation_of(messages)["quote"], messages
     assert slots_set(events)["outcome"] == "answered"
 
 
