@@ -128,10 +128,11 @@ def gather(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     # 「那站点呢？」 leans on the previous question for its topic; a follow-up whose own topic the paragraph
     # lacks (那医疗呢？ answered from the schools paragraph) must not pass on the previous question's words.
     topic = query.expansions if query.language == "en" else [w for w in query.content_words() if len(w) >= 2]
-    topic = [] if kb.retriever.names_no_topic(query) else topic  # 什么时候建完: its words frame, not name, a topic
     # "And what about healthcare?": an English topic no gloss maps is a new topic, not the previous one.
     unmapped = query.language == "en" and not topic and not query.hints and bool(query.content_words())
-    if context is not None and not unmapped and not [w for w in topic if w not in paragraph]:
+    # (什么时候建完: its words frame, not name, a topic — the test runs for a follow-up only: it tags the question)
+    if context is not None and not unmapped and (not [w for w in topic if w not in paragraph]
+                                                 or kb.retriever.names_no_topic(query)):
         candidates += [*context.content_words(), *context.expansions]
     paired = paired_glosses(query, paragraph, kb.retriever.lexical.idf)
     said = paragraph.lower()  # question words are lower-cased (pm2.5, gdp), the report writes PM2.5

@@ -54,6 +54,7 @@ def figure_choice(kb, query: Query, hits: list) -> tuple[int | None, str | None]
     the top passage (its item is the one asked) — else (None, the item no passage gives a figure for)."""
     first_missing, idf = None, kb.retriever.lexical.weight
     top_naming = item_clauses(query, hits[0].passage.text, idf)[0]
+    top_own = own_naming(query, hits[0].passage.text, idf) if asks_figure(query) else None
     candidates = []
     for choice, hit in enumerate(hits[:FIGURE_RUNNERS_UP + 1]):
         naming = item_clauses(query, hit.passage.text, idf)[0] if choice else top_naming
@@ -66,9 +67,8 @@ def figure_choice(kb, query: Query, hits: list) -> tuple[int | None, str | None]
             continue
         # One whose clause says far more of the question's own words is judged first (the targets paragraph states a
         # figure too, of GDP); the report words they were mapped to do not count here (项目今年 → 项目尽快).
-        own = own_naming(query, hit.passage.text, idf)
-        first = choice and asks_figure(query) and own > 0 and own >= FAR_BETTER_NAMING * own_naming(
-            query, hits[0].passage.text, idf)
+        own = own_naming(query, hit.passage.text, idf) if choice and top_own is not None else 0.0
+        first = own > 0 and own >= FAR_BETTER_NAMING * top_own
         candidates.insert(0, choice) if first else candidates.append(choice)
     # A value first (外资目标 → 2.5亿美元, not 增长超20%); an item no passage gives a value for, by its growth.
     for growth in (False, True):

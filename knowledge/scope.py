@@ -96,7 +96,7 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     parts = breakdown_asked(asking)
     if parts:
         sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text
-        missing = next((part for part in parts if not _covers(part, sentence)), None)
+        missing = next((part for part in parts if not covers(part, sentence)), None)
         if missing:
             return missing  # 学位里小学多少个、初中多少个: the report gives the total, not each part
     for clause in _clauses(asking):
@@ -168,7 +168,7 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
         for word in sorted(query.content_words(), key=len, reverse=True):
             rest = rest if any(word in w for w in wanted) else rest.replace(word, "□")
         # completion is said in so many words: 建设 is half of 建成 but finishes nothing
-        if wanted is event or not any(all(_covers(part, rest) for part in _parts(w)) for w in wanted):
+        if wanted is event or not any(all(covers(part, rest) for part in _parts(w)) for w in wanted):
             return f"{NO_TIME}{wanted[0]}" if ask and number == len(groups) - 1 else wanted[0]
     return None
 
@@ -265,7 +265,7 @@ def _last_noun(text: str) -> str | None:
     return found[-1] if found else None
 
 
-def _covers(word: str, text: str) -> bool:
+def covers(word: str, text: str) -> bool:
     """Whether `text` says at least half of `word` (完工 ~ 完成, 比赛 ~ 大赛, 电动车 ~ 电动自行车): residents
     paraphrase the report's words, but a sentence sharing none of them is about something else."""
     return sum(char in text for char in word) * 2 >= len(word)
@@ -341,7 +341,7 @@ def english_missing_term(kb, query: Query, passage) -> str | None:
         return None
     sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text.lower()  # GDP is said as gdp
     for group in english_term_groups(kb.analyzer, query):
-        if not any(_covers(term, sentence) for term in group):
+        if not any(covers(term, sentence) for term in group):
             return group[0]
     return None
 

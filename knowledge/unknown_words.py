@@ -7,13 +7,13 @@ import re
 from .asked_figures import MEASURE_NOUNS
 from .lexical import TELLING_IDF, nouns, words
 from .query import Query
-from .scope import GENERAL_NOUNS, asking_clauses, typo_in
+from .scope import GENERAL_NOUNS, asking_clauses, covers, typo_in
 
 SHORT_QUESTION_WORDS = 4
 # What asks of the noun right before it: 学区怎么划, 学区是怎么, 收费多少, 校长是谁 (the 的/是/要 between may be left out).
 # A when-ask (什么时候, 几时, 哪年) asks of an event, not an aspect (地铁8号线什么时候…: scope.py reads those).
 # (啥的, 什么的: "and such", no ask)
-ASKED_AFTER_RE = re.compile(r"[的是要会]{0,2}(?:怎么|怎样|如何|多少|(?<![十好数\d])几(?!时|月|号)|啥(?!时候|的)|什么(?!时候|的)|"
+ASKED_AFTER_RE = re.compile(r"[的是要会]{0,2}(?:怎么|怎样|如何|多少|几(?!时|月|号)|啥(?!时候|的)|什么(?!时候|的)|"
                             r"哪(?!年|一年|天|个月)|谁)")
 # What asks whether the noun right after it exists at all: 有没有补贴, 是否有优惠.
 EXISTENCE_ASK_RE = re.compile(r"(?:有没有|有沒有|有冇|有无|是否有|有否)$")
@@ -62,7 +62,7 @@ def unknown_aspect(kb, query: Query) -> str | None:
                 continue
             # (not the noun counted after 多少: residents count in words of their own, 几化钞票, 举几个例子)
             # (电单车 is the report's 电(单)车, which the question's expansions say)
-            explained = sum(char in "".join(query.expansions) for char in noun) * 2 >= len(noun)
+            explained = covers(noun, "".join(query.expansions))
             if _asked_of(clause, noun, at) and not explained and _unknown(kb, noun, clause):
                 return noun
     return None
@@ -83,8 +83,8 @@ def _asked_of(clause: str, noun: str, at: int) -> bool:
     if EXISTENCE_ASK_RE.search(clause[:at]):
         return True
     after = clause[at + len(noun):]
-    ask = ASKED_AFTER_RE.search(after, 0)
-    if ask is None or ask.start() > 0:
+    ask = ASKED_AFTER_RE.match(after)
+    if ask is None:
         return False
     # 新装多少充电桩: the noun after the ask is what is counted, the one before only how
     return not nouns(after[ask.end():])
