@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import records
-from knowledge import EmptyQueryError, KnowledgeError, PassageNotFoundError, QueryTooLongError
+from knowledge import EmptyQueryError, KnowledgeError, PassageNotFoundError, QueryTooLongError, is_question
 
 from .conversation import asks_capabilities, asks_for_source, is_payload, latest_entity, latest_intent, latest_text, looks_elliptical, reply_language, \
     unclear_language, without_personal_data
@@ -214,3 +214,41 @@ class ActionBotChallenge(ActionDeny):
 
     def name(self) -> str:
         return "action_bot_challenge"
+
+
+class ActionGoodbye(ActionAnswerReport):
+    """「再见」: goodbye — unless NLU took a question for it (「再问下,健康风险评估做多少人」): a question the report
+    answers is answered from it."""
+
+    # What the intent gets when the message is not a question the report answers.
+    own_response = "utter_goodbye"
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = latest_text(tracker).strip()
+        if is_question(text):
+            answer = self.verdict_on(text)
+            if answer is not None and answer.citation is not None:
+                return super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response=self.own_response)
+        return []
+
+
+class ActionThank(ActionGoodbye):
+    """「谢谢」: you're welcome — or the report's answer to a question NLU took for thanks."""
+
+    own_response = "utter_thank"
+
+    def name(self) -> str:
+        return "action_thank"
+
+
+class ActionGreet(ActionGoodbye):
+    """「你好」: the greeting — or the report's answer to a question NLU took for a greeting."""
+
+    own_response = "utter_greet"
+
+    def name(self) -> str:
+        return "action_greet"

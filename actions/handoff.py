@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import is_question
 
 from .answer import ActionAnswerReport
-from .conversation import last_question, latest_intent, latest_text, looks_elliptical, reply_language, \
+from .conversation import is_payload, last_question, latest_intent, latest_text, looks_elliptical, reply_language, \
     shown_citations, transcript, unclear_language
 from .knowledge_action import KnowledgeAction
 from .replies import say
@@ -18,8 +18,9 @@ from .storage import save_handoff
 from .verdicts import show_verdict
 
 
-class ActionHandoff(Action):
-    """「转人工」: give the hotline and office hours, record question, transcript and cited passages."""
+class ActionHandoff(KnowledgeAction):
+    """「转人工」: give the hotline and office hours, record question, transcript and cited passages — unless NLU took
+    a challenge of the last answer for the request (「你就说是8%,我要发朋友圈」): that gets the report's answer again."""
 
     def name(self) -> str:
         return "action_handoff"
@@ -27,6 +28,10 @@ class ActionHandoff(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = reply_language(tracker)
         intent, _ = latest_intent(tracker)
+        text = latest_text(tracker).strip()
+        if intent == "request_human" and text and not is_payload(text) and tracker.get_slot("last_question") \
+                and self.knowledge_base.leans_on_previous(text):
+            return ActionAnswerReport(knowledge_base=self._knowledge_base).run(dispatcher, tracker, domain)
         # "Yes" to the offer after an abstention vs. asking for a person outright.
         reason = "after_abstention" if intent == "affirm" else "resident_request"
         ticket = save_handoff(
@@ -40,7 +45,7 @@ class ActionHandoff(Action):
         return [SlotSet("outcome", "handed_off")]
 
 
-class ActionAffirm(ActionHandoff, KnowledgeAction):
+class ActionAffirm(ActionHandoff):
     """「好的」: after the offer of a person (an abstention) it means "put me through"; otherwise it acknowledges.
 
     NLU takes keyboard mash for a "yes" with high confidence (「asdfjkl;」 0.76): when no person was

@@ -23,7 +23,7 @@ from .answers import Hit
 from .clauses import split_clauses
 from .confidence import confident, evidence_features
 from .intents import is_unclear, request_kind
-from .lexical import common_verbs, words
+from .lexical import common_verbs, complaint_topics, words
 from .passages import split_sentences
 from .query import Query
 from .question_types import OTHER, QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
@@ -31,7 +31,7 @@ from .instances import instances_choice, unnamed_instances
 from .figure_checks import figure_choice
 from .follow_up_asks import inherited_ask, with_context_item
 from .scope import NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
-from .unknown_words import small_talk, unknown_aspect, unknown_topic
+from .unknown_words import small_talk, unknown_aspect, unknown_topic, verbs_only
 from .retrieval import Ranking
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -124,15 +124,17 @@ def gather(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     """Topic words of the question (or of the question it follows up) found in the top passage's paragraph."""
     top = hits[0].passage
     paragraph = kb.paragraph_text(top)
-    candidates = [*query.content_words(), *query.expansions, *_parts(query.content_words())]
+    candidates = [*query.content_words(), *query.expansions, *_parts(query.content_words()),
+                  *complaint_topics(query.content_words())]
     # 「那站点呢？」 leans on the previous question for its topic; a follow-up whose own topic the paragraph
     # lacks (那医疗呢？ answered from the schools paragraph) must not pass on the previous question's words.
     topic = query.expansions if query.language == "en" else [w for w in query.content_words() if len(w) >= 2]
     # "And what about healthcare?": an English topic no gloss maps is a new topic, not the previous one.
     unmapped = query.language == "en" and not topic and not query.hints and bool(query.content_words())
     # (什么时候建完: its words frame, not name, a topic — the test runs for a follow-up only: it tags the question)
-    if context is not None and not unmapped and (not [w for w in topic if w not in paragraph]
-                                                 or kb.retriever.names_no_topic(query)):
+    # ("And its share?" names only which figure: the item is the context's, mapped or not)
+    if context is not None and ((not unmapped and not [w for w in topic if w not in paragraph])
+                                or kb.retriever.names_no_topic(query)):
         candidates += [*context.content_words(), *context.expansions]
     paired = paired_glosses(query, paragraph, kb.retriever.lexical.idf)
     said = paragraph.lower()  # question words are lower-cased (pm2.5, gdp), the report writes PM2.5
@@ -195,7 +197,8 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if not evidence.matched or (query.language == "zh" and context is None
                                 and set(evidence.matched) <= common_verbs(query.text, kb.retriever.lexical.idf)):
         return Verdict(True, "no_match", evidence)  # 要建成什么样的政府: 建成 alone names no topic
-    unknown = unknown_topic(kb, query, evidence.matched) or unknown_aspect(kb, query)
+    unknown = unknown_topic(kb, query, evidence.matched) or unknown_aspect(kb, query) \
+        or (context is None and verbs_only(query, evidence.matched, kb.paragraph_text(hits[0].passage)))
     if unknown:
         return Verdict(True, f"no_match:{unknown}", evidence)
     mapped = [*query.expansions, *(context.expansions if context else []), *evidence.paired,

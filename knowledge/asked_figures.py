@@ -21,7 +21,10 @@ FIGURE_ASK_RE = re.compile(rf"多少|(?<![十哪那这好])几[{COUNTERS}万千�
 # The word after 多少 / 几个 is what is counted (新增多少学位 → 学位); a question ending in the ask counts the noun before it.
 COUNT_ASK_RE = re.compile(rf"^(?:多少|几[{COUNTERS}]?)$")
 # Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.
-MEASURE_NOUNS = frozenset("目标 指标 比例 比重 占比 数量 人数 数字 规模 总额 金额 总量 数目 任务 面积".split())
+MEASURE_NOUNS = frozenset("目标 指标 比例 比重 占比 数量 人数 数字 规模 总额 金额 总量 数目 任务 面积 增幅 增速 增长率 涨幅 降幅".split())
+# The same in English: "And its share?", "what about the growth rate?" name which figure, not an item.
+MEASURE_NOUNS_EN = frozenset("share proportion percentage percent ratio rate growth target goal number total amount "
+                             "figure value increase size count".split())
 # Words that may open a counted compound before its noun (几个创新中心, 多少公共泊位).
 MODIFIER_FLAGS = frozenset({"v", "vn", "b", "an"})
 # A share the report states (产值占比稳定在70%以上) answers a share or rate asked, never a value (产值多少).

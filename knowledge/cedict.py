@@ -73,9 +73,10 @@ def phrase_key(words: list[str]) -> tuple[str, ...]:
 
 
 def gloss_keys(gloss: str) -> list[tuple[str, ...]]:
-    """Keys of one gloss; a verb's gloss (to park) also under its -ing form, the noun residents use (parking)."""
+    """Keys of one gloss; a verb's gloss (to park) also under its -ing form, the noun residents use (parking), and
+    a gloss of alternatives under each of them (航线 "air or shipping route": air route, shipping route)."""
     found = WORD_RE.findall(gloss)
-    keys = [phrase_key(found)]
+    keys = [phrase_key(found), *(phrase_key(alternative) for alternative in _alternatives(gloss))]
     if len(found) > MAX_GLOSS_WORDS:
         head = WORD_RE.findall(gloss.split(",")[0])
         head = head[:next((i for i, w in enumerate(head) if w in HEAD_ENDS), len(head))]
@@ -89,6 +90,18 @@ def gloss_keys(gloss: str) -> list[tuple[str, ...]]:
                      verb + verb[-1] + "ing"}:
             keys.append(phrase_key([form, *found[2:]]))
     return keys
+
+
+def _alternatives(gloss: str) -> list[list[str]]:
+    """The phrases a gloss "A or B C" (air or shipping route) or "A B or C" (public or private) stands for."""
+    if gloss.count(" or ") != 1:
+        return []
+    left, right = (WORD_RE.findall(side) for side in gloss.split(" or "))
+    if len(left) == 1 and len(right) >= 2:
+        return [left + right[1:], right]
+    if len(right) == 1 and len(left) >= 2:
+        return [left, left[:-1] + right]
+    return []
 
 
 @lru_cache(maxsize=1)

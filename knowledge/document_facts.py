@@ -33,12 +33,18 @@ ABOUT_DOCUMENT_RE = re.compile(rf"{REPORT_RE}(?:是|在)?(?:谁|哪位|哪个|{D
 # 「哪天作的」 with nothing of its own: when it was made (not 「哪天开工」, which asks of a project).
 MADE_WHEN_RE = re.compile(rf"(?:是|在|是在)?(?:{DAY_ASK}|{YEAR_ASK}){MAKING}的?(?:啊|呢|呀)?{END}")
 DATE_IN_TITLE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+# Another year's report (明年的报告, 下一份报告, last year's report) is not this document: its title says nothing of it.
+OTHER_DOCUMENT_RE = re.compile(rf"(?:明年|去年|前年|后年|下一?[份个次年届]|上一?[份个次年届])的?(?:政府)?(?:工作)?{REPORT_RE}|"
+                               r"\b(?:next|last|previous|following) (?:year'?s?|one'?s?)?\s*(?:government )?(?:work )?report\b",
+                               re.IGNORECASE)
 TITLE_SECTION = "标题"
 
 
 def asks_document_date(text: str, previous: str | None = None) -> bool:
     """Whether a (normalized) question asks the day the document was made, or the year it is for — also a bare
     「哪天作的」 right after a question about the document itself (「这报告谁作的」)."""
+    if OTHER_DOCUMENT_RE.search(text):
+        return False
     if DOCUMENT_DATE_RE.search(text) or DOCUMENT_YEAR_RE.search(text):
         return True
     return bool(previous and ABOUT_DOCUMENT_RE.search(previous) and MADE_WHEN_RE.fullmatch(text.strip()))

@@ -23,12 +23,13 @@ FIGURE_RUNNER_UP_MARGIN = 0.4  # measured on dev: 0.4 > 0.2
 # of counted things (“一基地、两平台、七中心”) counts.
 QUOTED_NAME_RE = re.compile(r"“[^”]*\d[^”]*”|\"[^\"]*\d[^\"]*\"")
 # 多少辆 is not answered by 「公交线路10条」: a specific measure word asked must be the unit of the figure.
-UNIT_ASK_RE = re.compile(r"(?:多少|几)(人次|亿|万|辆|张|条|家|所|套|户|亩|座|名|台|间|人|艘|架|棵|公里|千米|米)")
+UNIT_ASK_RE = re.compile(r"(?:多少|几)(人次|亿|万|辆|张|条|家|所|套|户|亩|座|名|台|间|人|艘|架|棵|公里|千米|米|钱)")
 FIGURE_IN_TEXT_RE = re.compile(rf"\d|[一二两三四五六七八九十百千万]+[个条家所项座张辆套户亩名位台间处]|[一二两三四五六七八九十]成|"
                                rf"{COUNT_WORD_RE.pattern}|{AMOUNT_WORD_RE.pattern}")
 # Measure words that count the same things: 几间民宿 is answered by 3家, 几位 by 500人 — not 个, which counts anything
-# (多少家医院 is not answered by 2个社区卫生服务中心).
-SAME_MEASURE = {"间": ("间", "家"), "家": ("家", "间"), "名": ("名", "人", "位"), "位": ("位", "人", "名")}
+# (多少家医院 is not answered by 2个社区卫生服务中心); money asked (多少钱) only by an amount in 元 (not 8100亩).
+SAME_MEASURE = {"间": ("间", "家"), "家": ("家", "间"), "名": ("名", "人", "位"), "位": ("位", "人", "名"), "钱": ("元",),
+                "架": ("架", "辆")}  # (Cantonese counts vehicles by 架: 共享單車幾多架)
 # A figure the resident asks to check (是170还是多少, 350万？, 8处积水点改造是真的？): a number and its unit, then
 # 还是/吗/？ or a 是真的 after what it counts.
 CHECKED_NUMBER_RE = re.compile(r"(\d+(?:\.\d+)?)[万亿%个处家条件人所套户亩张辆]*(?:平方米?|平米)?"
@@ -142,7 +143,8 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
             return True
         # The report may put the unit before the figure (游客总人次突破2400万); 几间 is asked of what it counts by 家.
         return bool(FIGURE_IN_TEXT_RE.search(clause)) and (
-            unit is None or any(u in clause for u in SAME_MEASURE.get(unit.group(1), (unit.group(1),))))
+            unit is None or any(u in clause for u in SAME_MEASURE.get(unit.group(1), (unit.group(1),)))
+            or (counted is not None and f"个{counted}" in clause))  # 2个社区卫生服务中心 counts the very item asked
 
     # A related clause of another sentence must add a word of the question the item's clause lacks:
     # 「…;实际使用外资增长超20%;…」 shares only 增长 with 「居民…与经济增长基本同步」 and does not answer 经济增长.

@@ -11,9 +11,9 @@ from .question_types import OTHER, QUANTITY, question_type, reply_type
 
 
 def with_context_item(kb, query: Query, context: Query | None) -> Query:
-    """A how-many follow-up naming nothing of its own asks the figure of the context's item: a clause stating
+    """A how-many follow-up naming nothing of its own (几个, 占比呢, and its share?) asks the figure of the context's item: a clause stating
     another item's figure does not answer it."""
-    if context is None or not asks_figure(query) or any(len(w) >= 2 for w in query.content_words()):
+    if context is None or not asks_figure(query) or not kb.retriever.names_no_topic(query):
         return query
     return kb.analyzer.analyze(f"{context.text}，{query.text}")
 
@@ -23,4 +23,5 @@ def inherited_ask(query: Query, context: Query | None) -> Query:
     (so a passage that states their number answers, not one that only names them)."""
     if context is None or question_type(query.text) != OTHER or reply_type(query.text, context.text) != QUANTITY:
         return query
-    return dataclasses.replace(query, text=re.sub(r"[呢吗?？。!！\s]+$", "", query.text) + "多少")
+    ask = " how much" if query.language == "en" else "多少"  # (a Latin word runs on into 多少: share多少 is no share)
+    return dataclasses.replace(query, text=re.sub(r"[呢吗?？。!！\s]+$", "", query.text) + ask)

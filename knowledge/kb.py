@@ -21,7 +21,7 @@ from .encoders import DEFAULT_MODEL, ENGLISH_MODEL, make_encoder
 from .follow_ups import asked_of_place, home_places
 from .errors import IndexMissingError, KnowledgeError, ModelMismatchError, PassageNotFoundError
 from .index import VectorIndex
-from .intents import without_override
+from .intents import request_kind, without_override
 from .lexical import LexicalIndex
 from .more import answer_more, asks_for_more, challenges
 from .passages import DEFAULT_MAX_CHARS, Passage, cut_passages, parse_document
@@ -246,7 +246,8 @@ class KnowledgeBase:
         """Whether a message asks of no item of its own (什么时候建完, 哪一年的目标, 几个): it is about the item the
         conversation was on."""
         try:
-            return self.retriever.names_no_topic(self.analyzer.analyze(text))
+            # (那算了, 好吧: the resident is done with the item, not asking more of it)
+            return request_kind(text) is None and self.retriever.names_no_topic(self.analyzer.analyze(text))
         except KnowledgeError:  # empty or too long: not a question at all
             return False
 

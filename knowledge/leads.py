@@ -161,6 +161,8 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
               for a, b in units]
     best = max(range(len(units)), key=lambda i: scores[i])
     best = _counting_unit(best, units, clauses, scores, matcher.counted)
+    if kind == WHICH:
+        best = _naming_unit(best, units, clauses, scores)
     if scores[best][2] <= 0:
         return dataclasses.replace(whole_lead(sentence), matched=False)
     start, end = _run(best, units, scores, groups, across=kind == WHICH)
@@ -184,6 +186,22 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
     folded = fold_width(clause).lower()
     telling = any(len(w) >= 2 and _occurs(w, folded) for w in matcher.own)
     return Lead(borrowed + clause, clause, span, telling)
+
+
+# A clause that names items: a list (吴中集团、华成集团) or items summed up (…等龙头企业).
+NAMES_ITEMS_RE = re.compile(r"、|等")
+
+
+def _naming_unit(best: int, units: list[tuple[int, int]], clauses: list[Sentence], scores: list[tuple]) -> int:
+    """For 哪几家 the matched clause that names items (发挥吴中集团、华成集团等龙头企业带动作用) leads when the
+    best-matching clause names none (推动商贸服务业扩量提质)."""
+    def names(i: int) -> bool:
+        return bool(NAMES_ITEMS_RE.search("".join(c.text for c in clauses[units[i][0]:units[i][1] + 1])))
+
+    if names(best):
+        return best
+    naming = [i for i in range(len(units)) if scores[i][2] > 0 and names(i)]
+    return max(naming, key=lambda i: scores[i]) if naming else best
 
 
 def _counting_unit(best: int, units: list[tuple[int, int]], clauses: list[Sentence], scores: list[tuple],

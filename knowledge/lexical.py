@@ -27,6 +27,14 @@ COMMON_WORD_FREQ = 5000
 TELLING_IDF = 4.0
 USER_WORD_FREQ = 50  # as the entries of data/userdict.txt
 NOUN_FLAGS = frozenset({"n", "nz", "ns", "nt", "nl", "ng"})
+# A resident's complaint names its topic and what is wrong with it in one word (停车难, 看病贵, 出行慢): its topic is
+# the word before the judging character (not 世界杯, a word of its own).
+COMPLAINT_RE = re.compile(r"([\u4e00-\u9fff]{2})[难贵慢乱堵差少]")
+
+
+def complaint_topics(words: list[str]) -> list[str]:
+    """The topics of a question's complaint words (停车难 → 停车)."""
+    return [m.group(1) for w in words for m in [COMPLAINT_RE.fullmatch(w)] if m]
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +97,20 @@ def nouns(text: str) -> list[str]:
     stop = stopwords()
     return [p.word for p in _tagger().lcut(text)
             if p.flag in NOUN_FLAGS and len(p.word) >= 2 and p.word not in stop and WORD_RE.fullmatch(p.word)]
+
+
+def is_verb(word: str) -> bool:
+    """Whether jieba tags a word, on its own, as a verb."""
+    tagged = _tagger().lcut(word)
+    return len(tagged) == 1 and tagged[0].flag == "v"
+
+
+def single_verbs(text: str) -> list[str]:
+    """The uncommon one-character verbs of `text` (签, 拆 — not 要, 在, 建): what a resident says for one of the
+    report's two-character verbs."""
+    freq = _jieba().FREQ
+    return [p.word for p in _tagger().lcut(fold_width(text).lower())
+            if p.flag == "v" and len(p.word) == 1 and (freq.get(p.word) or 0) < COMMON_WORD_FREQ]
 
 
 def common_verbs(text: str, idf) -> set[str]:

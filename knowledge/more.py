@@ -52,6 +52,13 @@ CHALLENGE_RE = re.compile(
     rf"(?:about\s+|around\s+)?{_NUMBER_EN}(?:\s+[a-z]+){{0,2}}[\s?!.]*", re.IGNORECASE)
 
 
+# 你就说是一万亿嘛 / 你就承认新增学位是一万个: an insistence that the assistant state another figure — whatever
+# its purpose in the clauses around it (显得厉害, 我要发朋友圈), it gets the report's figure again, never that one.
+INSIST_RE = re.compile(rf"{_LEAD_IN}你?(?:就|干脆|直接)(?:说|讲|写|承认|当)[^,，?？]{{0,16}}?(?:是|有|要|为)?\s*{_NUMBER_ZH}"
+                       r"(?:吧|嘛|呗|啊|好了|得了|算了)?[!！。\s]*"
+                       rf"|{_LEAD_IN_EN}(?:just\s+)?(?:say|admit|tell\s+(?:me|them)|write)\s+(?:that\s+)?(?:it'?s\s+|it\s+is\s+)?"
+                       rf"{_NUMBER_EN}(?:\s+[a-z]+){{0,3}}[\s!.]*", re.IGNORECASE)
+
 # Where the report says so, or whether it really does not: 哪里写了, 你确定报告里没写, where does it say that?
 WHERE_WRITTEN_RE = re.compile(
     rf"{_LEAD_IN}你?(?:确定|肯定)?(?:报告|文件)?(?:里|上|中)?(?:面)?(?:真的)?(?:没有?|有)?(?:哪里|哪儿|在哪里?)?写(?:了|的|着|过)?"
@@ -59,6 +66,8 @@ WHERE_WRITTEN_RE = re.compile(
     r"(?:具体的?|确切的?)?(?:数|数字|数据|数目|时间|日期|名单|名字)?(?:吗|嘛|么|伐|呢)?[?？!！。\s]*"
     r"|(?:where\s+(?:exactly\s+)?(?:does\s+it|is\s+(?:that|it))\s+(?:say|written|stated)(?:\s+that)?|show\s+me\s+where)[\s?!.]*",
     re.IGNORECASE)
+# What asks something of its own (an insisting message with it is a question, not only an insistence).
+ASKS_RE = re.compile(r"多少|几|什么|啥|哪|吗|[?？]|\b(?:how|what|which|when|where)\b", re.IGNORECASE)
 # The clauses of a message that challenges in several breaths (你确定是867.5？不是8100？): not the comma of 10,000.
 CLAUSE_RE = re.compile(r"(?<!\d)[,，](?!\d)|[?？!！。;；]+")
 
@@ -70,6 +79,8 @@ def challenges(text: str) -> bool:
     if CHALLENGE_RE.fullmatch(text):
         return True
     clauses = [c.strip() for c in CLAUSE_RE.split(text) if c.strip()]
+    if any(INSIST_RE.fullmatch(c) for c in clauses) and not any(ASKS_RE.search(c) for c in clauses):
+        return True
     return bool(clauses) and all(CHALLENGE_RE.fullmatch(c) or WHERE_WRITTEN_RE.fullmatch(c) for c in clauses)
 
 

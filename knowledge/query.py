@@ -13,7 +13,7 @@ from .abbreviations import Abbreviations
 from .asked_figures import COUNTERS
 from .language import detect_language
 from .levels import CLASS_NUMERAL_RE, ROMAN, ROMAN_RE
-from .lexical import USER_DICT, _jieba, add_quoted_names, specific_words, stopwords, words
+from .lexical import USER_DICT, _jieba, add_quoted_names, is_verb, single_verbs, specific_words, stopwords, words
 from .normalize import (SynonymTable, default_synonym_paths, encodable, expand_abbreviations, fold_width,
                         normalize_query, to_mandarin)
 from .thesaurus import Thesaurus
@@ -112,6 +112,7 @@ class QueryAnalyzer:
         self.glossary = Glossary(self.glossary_words, self.report)
         self._bracketed = _bracketed_variants(self.report)
         self.abbreviations = Abbreviations(self.report, self.thesaurus.report_words | set(self.terms))
+        self._verbs_opened = _verbs_opened(self.thesaurus.report_words)
 
     def analyze(self, raw: str) -> Query:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
@@ -136,8 +137,11 @@ class QueryAnalyzer:
                 found.append(term)
         query.expansions = found
         query.parts = [p for w in words(text) if len(w) >= 4 and w not in self.thesaurus.report_words
-                       for p in _jieba().lcut_for_search(w) if 2 <= len(p) < len(w) and p in self.thesaurus.report_words]
+                       for p in _jieba().lcut_for_search(w) if 2 <= len(p) < len(w) and p in self.glossary_words]
         query.hints = [w for n, w in english if n < MIN_EVIDENCE_GLOSS and w not in found and w not in text]
+        # 签 → 签约: a hint for ranking the passages, too loose to choose a clause (30亿以上的签几个 is the 其中 clause)
+        query.hints += [self._verbs_opened[v] for v in single_verbs(masked)
+                        if v in self._verbs_opened and self._verbs_opened[v] not in text]
         if query.language == "en":
             query.gloss_groups = [group for *_, group in self.glossary.groups(text, stopwords())]
         return query
@@ -245,3 +249,13 @@ def _pinyin_names(terms: list[str]) -> list[tuple[str, str]]:
         if len(pinyin) >= 5 and pinyin not in ("wuzhong", "suzhou"):
             names.append((pinyin, term))
     return names
+
+
+def _verbs_opened(report_words: set[str]) -> dict[str, str]:
+    """Single characters that open exactly one two-character verb of the report (签 → 签约, 拆 → 拆迁): residents say
+    the one character (今年要签多少个项目) where the report writes the verb."""
+    opened: dict[str, list[str]] = {}
+    for word in report_words:
+        if len(word) == 2 and is_verb(word):
+            opened.setdefault(word[0], []).append(word)
+    return {first: verbs[0] for first, verbs in opened.items() if len(verbs) == 1}

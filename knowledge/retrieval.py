@@ -10,8 +10,8 @@ import numpy as np
 from .clauses import split_clauses
 from .documents import DOCUMENT_BONUS, TIE_MARGIN
 from .index import VectorIndex
-from .asked_figures import MEASURE_NOUNS
-from .lexical import LexicalIndex, common_verbs, nouns, words
+from .asked_figures import MEASURE_NOUNS, MEASURE_NOUNS_EN
+from .lexical import LexicalIndex, common_verbs, nouns, stopwords, words
 from .passages import Passage, split_sentences
 from .query import Query
 from .question_types import WHEN_RE, follow_up_topic
@@ -102,7 +102,8 @@ class Retriever:
         「生物医药呢」: the item is the context's); an abbreviation's or synonym's report word is a topic (高企数量呢), and
         so is a noun the report never uses."""
         if query.language == "en":
-            return False
+            own = [w for w in re.findall(r"[a-z]+", query.text.lower()) if w not in stopwords()]
+            return bool(own) and all(w in MEASURE_NOUNS_EN for w in own)
         said = WHEN_RE.sub(" ", query.text)
         frame = MEASURE_NOUNS | GENERAL_NOUNS | common_verbs(query.text, self.lexical.idf)
         own = [w for w in words(said) if len(w) >= 2 and w not in frame and self.lexical.idf(w) > 0]

@@ -35,7 +35,7 @@ OBJECT_FLAGS = NOUN_FLAGS | {"vn", "b", "l", "nr"}
 RELATIVE_YEARS = {"前年": -2, "去年": -1, "明年": 1, "后年": 2, "last year": -1, "next year": 1}
 RELATIVE_YEAR_RE = re.compile("|".join(rf"\b{w}\b" if w.isascii() else w for w in RELATIVE_YEARS))
 # A clause that asks (去年完成情况如何), not one of the resident's story (孩子明年上小学, I moved here last year).
-ASKS_RE = re.compile(r"多少|几|吗|嘛|如何|怎样|怎么|什么|啥|哪|是否|有没有|会不会|能不能|情况|"
+ASKS_RE = re.compile(r"多少|几|吗|嘛|呢|如何|怎样|怎么|什么|啥|哪|是否|有没有|会不会|能不能|情况|"
                      r"\b(?:how|what|which|when|will|did|does|do|is|are|was|were)\b")
 STORY_RE = re.compile(r"我|\b(?:i|my|we|our|me)\b")
 COMPARED_WITH_RE = re.compile(r"(?:比|较|同比|相比|跟|和|与)(?:上一年|去年|上年)|\b(?:than|compared (?:with|to)|over) last year\b")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .asked_figures import MEASURE_NOUNS
-from .lexical import TELLING_IDF, nouns, words
+from .lexical import TELLING_IDF, _tagger, nouns, words
 from .query import Query
 from .scope import GENERAL_NOUNS, asking_clauses, covers, typo_in
 
@@ -66,6 +66,23 @@ def unknown_aspect(kb, query: Query) -> str | None:
             if _asked_of(clause, noun, at) and not explained and _unknown(kb, noun, clause):
                 return noun
     return None
+
+
+def verbs_only(query: Query, matched: list[str], paragraph: str) -> str | None:
+    """「地铁6号线延伸段今年开通吗」 shares only 开通 with 「…开通航线6条」: when the one word a passage shares with
+    the question is one of its verbs, and the question names things (nouns) of which neither the passage nor any word
+    they were mapped to says anything, the passage is about something else — the first such noun."""
+    if query.language != "zh" or len(set(matched)) != 1:
+        return None
+    verbs = {p.word for p in _tagger().lcut(query.text.lower()) if p.flag.startswith("v")}
+    if any(w not in verbs or w in query.expansions for w in matched):
+        return None
+    named = [n for n in nouns(asking_clauses(query.text)) if n not in GENERAL_NOUNS | MEASURE_NOUNS]
+    if not named or any(n in paragraph or any(n in w or w in n for w in matched) for n in named):
+        return None
+    # Only when the words the question was mapped to are the report's, said elsewhere (地铁 → 轨交): a hypernym the
+    # report never writes (哪些道路改造 → 东方大道…改造) may still be answered by its instances.
+    return named[0] if query.expansions and not any(w in paragraph for w in query.expansions) else None
 
 
 def _unknown(kb, noun: str, clause: str) -> bool:

@@ -507,3 +507,26 @@ def test_a_bare_follow_up_taken_for_a_yes_is_answered_with_its_context(kb, app_d
     tracker = tracker_for("哪天作的", intent="affirm", slots={"outcome": "redirected", "last_question": "这报告谁作的"})
     messages, _ = run(ActionAffirm(knowledge_base=kb), tracker)
     assert len(messages) == 1 and messages[0]["text"].startswith("2025年1月6日"), messages
+
+
+def test_an_insistence_nlu_took_for_a_request_for_a_person_gets_the_reports_figure(kb, app_db):
+    # 「你就说是8%,我要发朋友圈」 asks the assistant to say another figure, not for a person
+    tracker = tracker_for("你就说是8%,我要发朋友圈", intent="request_human",
+                          slots={"last_question": "今年GDP增长目标是多少"})
+    messages, events = run(ActionHandoff(knowledge_base=kb), tracker)
+    assert "5%以上" in messages[0]["text"] and "转人工" not in messages[0]["text"], messages
+    assert SlotSet("outcome", "handed_off") not in events
+    messages, events = run(ActionHandoff(knowledge_base=kb), tracker_for("转人工", intent="request_human",
+                                                                          slots={"last_question": "今年GDP增长目标是多少"}))
+    assert "12345" in messages[0]["text"] and SlotSet("outcome", "handed_off") in events
+
+
+def test_a_question_nlu_took_for_a_goodbye_is_answered_and_a_goodbye_is_one(kb):
+    from actions.answer import ActionGoodbye, ActionThank
+
+    messages, _ = run(ActionGoodbye(knowledge_base=kb), tracker_for("再问下,健康风险评估做多少人", intent="goodbye"))
+    assert "1万人" in messages[0]["text"], messages
+    messages, _ = run(ActionGoodbye(knowledge_base=kb), tracker_for("好的再见", intent="goodbye"))
+    assert messages[0]["response"] == "utter_goodbye"
+    messages, _ = run(ActionThank(knowledge_base=kb), tracker_for("谢谢", intent="thank"))
+    assert messages[0]["response"] == "utter_thank"
