@@ -29,6 +29,8 @@ MAX_GLOSS_WORDS = 4
 # A word CC-CEDICT lacks is glossed by its parts' glosses: at most this many parts, this many glosses of each.
 MAX_COMPOSED_PARTS = 3
 COMPOSED_GLOSSES = 3
+# A single character has more senses before the one a compound uses (净: clean, completely, only, net).
+SINGLE_GLOSSES = 5
 # A gloss shared by more report words than this is too general to expand with (to build, development, …).
 MAX_SHARED = 4
 BRITISH = {"centre": "center", "programme": "program", "neighbour": "neighbor", "colour": "color", "theatre": "theater"}
@@ -252,28 +254,34 @@ class Glossary:
 
 
 def composed_keys(words: set[str]) -> dict[str, set[tuple[str, ...]]]:
-    """For words CC-CEDICT lacks that split into two or three of its headwords (two characters or more each): the
-    phrase keys made of one one-word gloss of each part (财政支出 → financial expenditure, finance spend, …)."""
+    """For words CC-CEDICT lacks that split into two or three of its headwords (two characters or more each), or
+    into a character and a headword (净资产): the phrase keys made of one one-word gloss of each part (财政支出 →
+    financial expenditure, finance spend, …; 净资产 → net assets)."""
     entries = dictionary()
     out: dict[str, set[tuple[str, ...]]] = {}
     for word in words:
-        parts = _split(word, entries) if len(word) >= 4 else None
+        parts = _split(word, entries) if len(word) >= 4 else _one_character_first(word, entries)
         if not parts or len(parts) > MAX_COMPOSED_PARTS:
             continue
-        heads = [_one_word_glosses(part) for part in parts]
+        heads = [_one_word_glosses(part, SINGLE_GLOSSES if len(part) == 1 else COMPOSED_GLOSSES) for part in parts]
         if all(heads):
             out[word] = {phrase_key(list(combo)) for combo in itertools.product(*heads)}
     return out
 
 
-def _one_word_glosses(word: str) -> list[str]:
+def _one_character_first(word: str, entries: dict) -> tuple[str, ...] | None:
+    """A three-character word CC-CEDICT lacks as one character and a headword (净资产 → 净, 资产), else None."""
+    return (word[0], word[1:]) if len(word) == 3 and word[0] in entries and word[1:] in entries else None
+
+
+def _one_word_glosses(word: str, most: int = COMPOSED_GLOSSES) -> list[str]:
     """The first few glosses of a headword that are one word (资产: property, assets), function words aside."""
     found = []
     for gloss in dictionary().get(word, ()):
         content = [w for w in WORD_RE.findall(gloss) if w not in GLOSS_STOP]
         if len(content) == 1 and content[0] not in found:
             found.append(content[0])
-    return found[:COMPOSED_GLOSSES]
+    return found[:most]
 
 
 def compound_headwords(report_words: set[str]) -> dict[str, tuple[str, ...]]:

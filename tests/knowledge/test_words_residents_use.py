@@ -1,6 +1,7 @@
-"""Words residents use that the report does not: Cantonese function words, a single-character verb, a compound
-naming a difficulty (停车难), money asked of a figure in another unit, another year's report, a passage that shares
-only a verb with the question, English glosses of alternatives, and an insistence on another figure."""
+"""Words residents use that the report does not: Cantonese function words, a single-character verb, a complaint word
+(停车难), money asked of a figure in another unit, another year's report, a passage that shares only a verb with the
+question, English glosses of alternatives and of a character plus a headword, follow-ups naming only which figure,
+a share per household, and an insistence on another figure."""
 from knowledge.cedict import gloss_keys
 from knowledge.more import challenges
 from knowledge.normalize import to_mandarin
@@ -95,3 +96,14 @@ def test_an_english_follow_up_naming_only_a_share_is_not_answered_with_a_value(k
     assert kb.names_no_topic("And its share?") and not kb.names_no_topic("And the buses?")
     answer = kb.answer("And its share?", context="What's the target for high-tech industrial output value?")
     assert "2000亿" not in answer.text and "200 billion" not in answer.text, answer.text
+
+
+def test_a_word_cc_cedict_lacks_is_glossed_by_a_character_and_a_headword(kb):
+    # 净资产 is not in CC-CEDICT: 净 "net" + 资产 "assets"
+    answer = kb.answer("What's the target for net assets held by villages?")
+    assert answer.text.startswith("12 billion yuan"), answer.text
+
+
+def test_a_share_per_household_is_not_answered_by_a_total(kb):
+    answer = kb.answer("我们村每户能分到多少钱")
+    assert answer.abstained and "120亿" not in answer.text, answer.text
