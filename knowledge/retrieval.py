@@ -11,7 +11,7 @@ from .clauses import split_clauses
 from .documents import DOCUMENT_BONUS, TIE_MARGIN
 from .index import VectorIndex
 from .asked_figures import MEASURE_NOUNS, MEASURE_NOUNS_EN
-from .lexical import LexicalIndex, common_verbs, nouns, stopwords, words
+from .lexical import LexicalIndex, common_verbs, complaint_topics, nouns, stopwords, words
 from .passages import Passage, split_sentences
 from .query import Query
 from .question_types import WHEN_RE, follow_up_topic
@@ -106,7 +106,9 @@ class Retriever:
             return bool(own) and all(w in MEASURE_NOUNS_EN for w in own)
         said = WHEN_RE.sub(" ", query.text)
         frame = MEASURE_NOUNS | GENERAL_NOUNS | common_verbs(query.text, self.lexical.idf)
-        own = [w for w in words(said) if len(w) >= 2 and w not in frame and self.lexical.idf(w) > 0]
+        # (停车难有办法吗 names 停车 by its complaint word: an item of its own)
+        own = [w for w in [*words(said), *complaint_topics(words(said))]
+               if len(w) >= 2 and w not in frame and self.lexical.idf(w) > 0]
         # a noun the report never uses is a topic too, an unknown one (哪个副区长负责): not the conversation's item
         unknown = [n for n in nouns(said) if n not in frame and self.lexical.idf(n) == 0]
         return query.names_no_topic() or not (own or unknown or query.expansions or LATIN_RE.search(query.text))

@@ -31,6 +31,10 @@ def test_a_single_character_verb_is_the_report_verb_it_opens(kb):
 def test_a_difficulty_named_by_a_compound_is_asked_of_its_report_word(kb):
     answer = kb.answer("停车难有办法吗")
     assert "公共停车泊位1000个" in answer.text, answer.text
+    # its own item after another question, not a follow-up of it
+    assert not kb.names_no_topic("停车难有办法吗")
+    answer = kb.answer("停车难有办法吗", context="带动商贸服务业的龙头企业是哪几家")
+    assert "公共停车泊位1000个" in answer.text, answer.text
     # a word of its own is no complaint: 世界杯 is not 世界 (世界500强)
     assert kb.answer("世界杯谁夺冠了").abstained
 
