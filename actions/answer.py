@@ -216,9 +216,14 @@ class ActionBotChallenge(ActionDeny):
         return "action_bot_challenge"
 
 
+def is_small_talk(reason: str | None) -> bool:
+    """Whether a verdict says the message is chat or nothing to understand (你好吗, 👍), not a question of its own."""
+    return (reason or "").partition(":")[0] in ("meta", "unclear")
+
+
 class ActionGoodbye(ActionAnswerReport):
-    """「再见」: goodbye — unless NLU took a question for it (「再问下,健康风险评估做多少人」): a question the report
-    answers is answered from it."""
+    """「再见」: goodbye — unless NLU took a question for it (「再问下,健康风险评估做多少人」): a question is answered
+    from the report, or gets the knowledge layer's verdict on it."""
 
     # What the intent gets when the message is not a question the report answers.
     own_response = "utter_goodbye"
@@ -230,7 +235,8 @@ class ActionGoodbye(ActionAnswerReport):
         text = latest_text(tracker).strip()
         if is_question(text):
             answer = self.verdict_on(text)
-            if answer is not None and answer.citation is not None:
+            # (「我那块地在不在里面?」 is no greeting: the knowledge layer's verdict on it is shown, not a hello)
+            if answer is not None and (answer.citation is not None or not is_small_talk(answer.reason)):
                 return super().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response=self.own_response)
         return []

@@ -32,6 +32,12 @@ SOURCE_REQUEST_RE = re.compile(
 # asked. A message NLU takes for one without such words (「今年會出版什麼書嗎?」) is a question about the report.
 CAPABILITY_REQUEST_RE = re.compile(r"[你您妳]|助手|[这這]里|[这這]裡|[问問][你些什啥]|能[问問]|可以[问問]|\byou\b|\byourself\b|"
                                    r"\bcan i ask\b", re.I)
+# What asking for a person says (转人工, 真人, 客服, talk to someone): a message NLU takes for such a request without
+# any of these words (「tell me stuff」) is not handed off.
+PERSON_REQUEST_RE = re.compile(r"人工|真人|客服|工作人[员員]|接[线線][员員]|坐席|[转轉]接|找人|找[个個]人|有人[吗嗎]|人[来來]|"
+                               r"[热熱][线線]|12345|投[诉訴]|反映|"
+                               r"\b(?:human|person|people|agent|staff|operator|someone|somebody|representative|"
+                               r"officer|hotline|call me|real|complain|complaint)\b", re.I)
 _ASKS_ZH = re.compile(r"几|多少|哪|[吗呢][?？。!！\s]*$|[?？]\s*$")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 TRANSCRIPT_TURNS = 60
@@ -46,6 +52,11 @@ _PERSONAL_DATA = re.compile(
 def asks_for_source(text: str) -> bool:
     """Whether a message asks where the last answer comes from (it names a source, a passage or where it is said)."""
     return bool(SOURCE_REQUEST_RE.search(text))
+
+
+def asks_for_person(text: str) -> bool:
+    """Whether a message asks for a person (转人工, talk to a human): it names one, or the hotline."""
+    return bool(PERSON_REQUEST_RE.search(text))
 
 
 def asks_capabilities(text: str) -> bool:

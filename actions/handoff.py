@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from knowledge import is_question
 
 from .answer import ActionAnswerReport
-from .conversation import is_payload, last_question, latest_intent, latest_text, looks_elliptical, reply_language, \
+from .clarify import ActionClarify
+from .conversation import asks_for_person, is_payload, last_question, latest_intent, latest_text, looks_elliptical, reply_language, \
     shown_citations, transcript, unclear_language
 from .knowledge_action import KnowledgeAction
 from .replies import say
@@ -20,7 +21,8 @@ from .verdicts import show_verdict
 
 class ActionHandoff(KnowledgeAction):
     """「转人工」: give the hotline and office hours, record question, transcript and cited passages — unless NLU took
-    a challenge of the last answer for the request (「你就说是8%,我要发朋友圈」): that gets the report's answer again."""
+    a challenge of the last answer for the request (「你就说是8%,我要发朋友圈」): that gets the report's answer again,
+    or a message naming no person at all (「tell me stuff」): that gets the knowledge layer's verdict or the topics."""
 
     def name(self) -> str:
         return "action_handoff"
@@ -32,6 +34,9 @@ class ActionHandoff(KnowledgeAction):
         if intent == "request_human" and text and not is_payload(text) and tracker.get_slot("last_question") \
                 and self.knowledge_base.leans_on_previous(text):
             return ActionAnswerReport(knowledge_base=self._knowledge_base).run(dispatcher, tracker, domain)
+        if intent == "request_human" and text and not is_payload(text) and not asks_for_person(text):
+            # 「tell me stuff」: NLU's guess names no person; the knowledge layer's verdict, or the topics, instead
+            return ActionClarify(knowledge_base=self._knowledge_base).run(dispatcher, tracker, domain)
         # "Yes" to the offer after an abstention vs. asking for a person outright.
         reason = "after_abstention" if intent == "affirm" else "resident_request"
         ticket = save_handoff(

@@ -39,6 +39,8 @@ DISPLAYS: dict[str, Display] = {
     "meta": Display("declined", offer_handoff=False, record=False),
     # A favour asked of the assistant: what it does, and where a resident's own matters go.
     "task": Display("declined", offer_handoff=False, record=False, where_to_go=True),
+    # Venting at the government: what the assistant does, and where comments go (12345).
+    "opinion": Display("declined", offer_handoff=False, record=False, where_to_go=True),
     # Who holds an office: the report does not say; the district site lists office holders.
     "official": Display("redirected", offer_handoff=False, record=True, where_to_go=True),
     # Nonsense, emoji, punctuation: one short clarifying prompt.

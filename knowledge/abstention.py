@@ -29,7 +29,7 @@ from .query import Query
 from .question_types import OTHER, QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
 from .instances import instances_choice, unnamed_instances
 from .figure_checks import figure_choice
-from .follow_up_asks import inherited_ask, with_context_item
+from .follow_up_asks import context_item, inherited_ask, with_context_item
 from .scope import NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
 from .unknown_words import small_talk, unknown_aspect, unknown_topic, verbs_only
 from .retrieval import Ranking
@@ -214,7 +214,7 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     outside = not verdict.abstain and out_of_scope_word(kb, query, hits[verdict.choice].passage)
     if outside:
         return Verdict(True, outside if outside.startswith(NO_TIME) else f"no_match:{outside}", evidence)
-    if not verdict.abstain and unnamed_instances(kb, query, hits[verdict.choice].passage):
+    if not verdict.abstain and unnamed_instances(kb, context_item(kb, query, context), hits[verdict.choice].passage):
         choice = instances_choice(kb, query, hits, verdict.choice)
         if choice is None:
             return Verdict(True, "no_match", evidence)

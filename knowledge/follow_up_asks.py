@@ -13,7 +13,17 @@ from .question_types import OTHER, QUANTITY, question_type, reply_type
 def with_context_item(kb, query: Query, context: Query | None) -> Query:
     """A how-many follow-up naming nothing of its own (几个, 占比呢, and its share?) asks the figure of the context's item: a clause stating
     another item's figure does not answer it."""
-    if context is None or not asks_figure(query) or not kb.retriever.names_no_topic(query):
+    return context_item(kb, query, context) if asks_figure(query) else query
+
+
+def context_item(kb, query: Query, context: Query | None) -> Query:
+    """A follow-up naming nothing of its own (在哪里, 喺边度, where are they) asks of the context's item: the question
+    with the context's words before it. So does one whose own words the context already says: 「总投资多少」 after
+    「政府投资项目多少个」 asks the total investment of those projects."""
+    if context is None:
+        return query
+    own = [w for w in query.content_words() if len(w) >= 2]
+    if not kb.retriever.names_no_topic(query) and not (own and all(w in context.text for w in own)):
         return query
     return kb.analyzer.analyze(f"{context.text}，{query.text}")
 

@@ -15,7 +15,7 @@ from .scope import _tagged, asked_kind, asking_part, item_stretches
 WHICH_ONES_RE = re.compile(r"列出|列举|哪些|哪几|哪[个一家所条座]")
 INSTANCE_ASK_RE = re.compile(r"列出|列举|哪些|哪几|哪[个一家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
 # Asking where a thing is (在哪里, 哪些地方, where): only a clause naming the item with a place answers.
-WHERE_RE = re.compile(r"在哪|哪里|哪儿|哪些地方|哪几个地方|哪个地方|什么地方|什么位置|\bwhere\b")
+WHERE_RE = re.compile(r"在哪|从哪|哪里|哪儿|哪些地方|哪几个地方|哪个地方|什么地方|什么位置|\bwhere\b")
 # Words that make a name a place (尹南路, 甪直古镇, 太湖新城); 区 alone is the district itself.
 PLACE_WORD_RE = re.compile(r"[镇村路街桥湾湖山岛港河浦塘](?![\u4e00-\u9fff]{0,1}[心务])|街道|街区|社区|片区|园区|新城|古镇|景区|老街")
 PLACE_FLAGS = frozenset({"ns", "nt"})

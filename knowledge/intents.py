@@ -15,11 +15,12 @@ from .question_types import is_question
 
 REQUESTS = Path(__file__).parent / "data" / "requests.tsv"
 # Prompt injection wins over whatever else the message says; a favour (task) is a resident's own case when it is one.
-ORDER = ("override", "greeting", "meta", "remark", "official", "service", "task")
+ORDER = ("override", "greeting", "meta", "remark", "vent", "official", "service", "task")
 # An instruction to drop its rules, a greeting and a remark to the assistant are declined like chat: the reply says
 # what the assistant does. A favour asked of the assistant (帮我推荐个工作, 你帮我对接一下) is its own verdict:
 # what the assistant does, and where such matters go.
-VERDICTS = {"override": "meta", "greeting": "meta", "remark": "meta"}
+# Venting at the government is answered with what the assistant does and where comments go (opinion).
+VERDICTS = {"override": "meta", "greeting": "meta", "remark": "meta", "vent": "opinion"}
 # Where a message's clauses end: an instruction to the assistant is one clause, a question after it another.
 CLAUSE_END_RE = re.compile(r"(?<!\d),(?!\d)|[，:：;；。!！]|(?<=[a-z])[.]\s")  # not the comma of 10,000
 WORD_RE = re.compile(r"[\u3400-\u9fff]|[a-z]{2,}|\d")
@@ -51,7 +52,7 @@ def request_kind(text: str) -> str | None:
     lowered = text.lower().strip()
     patterns = _patterns()
     kind = next((kind for kind in ORDER if any(p.search(lowered) for p in patterns.get(kind, ()))
-                 and (kind != "remark" or not is_question(lowered))), None)
+                 and (kind not in ("remark", "vent") or not is_question(lowered))), None)
     if kind is None and _greets_and_remarks(lowered, patterns["greeting"]):
         kind = "greeting"
     return VERDICTS.get(kind, kind)

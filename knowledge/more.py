@@ -46,8 +46,13 @@ CHALLENGE_RE = re.compile(
     rf"|{_LEAD_IN_EN}(?:(?:are|r)\s+(?:you|u)\s+sure|(?:you|u)\s+sure|really|is\s+that\s+(?:right|correct|true))(?:,?\s+(?:it'?s\s+)?(?:not\s+)?{_NUMBER_EN}"
     r"(?:\s+[a-z]+){0,2})?[\s?!.]*"
     # 我听说是一万个 / I thought it was 3%: a figure heard elsewhere, set against the answer
-    rf"|{_LEAD_IN}(?:可)?我?(?:听说|听人说|听别人说|记得|以为|看到|看新闻说|网上说)(?:的)?(?:是|有|要)?\s*{_NUMBER_ZH}"
+    # (我看新闻说200个, 我朋友说是8000, 网上说200个: who says it and where vary, the figure ends it)
+    rf"|{_LEAD_IN}(?:可)?(?:我|有人|别人|人家|(?:我的?)?(?:朋友|邻居|同事))?(?:在)?(?:看|听|刷)?(?:到)?"
+    r"(?:新闻|网上|朋友圈|抖音|微信|报纸|电视|别人|人家)?(?:里|上)?"
+    rf"(?:听说|听人说|听别人说|记得|以为|看到|说|讲|报道|写)(?:的)?(?:是|有|要)?\s*{_NUMBER_ZH}"
     r"(?:吗|吧|啊|呢|呀)?[?？!！。\s]*"
+    # 不对吧 / 你说错了 / 瞎说: the answer is wrong, in so many words
+    rf"|{_LEAD_IN}你?(?:不对|不是吧|错了|说错了|搞错了|弄错了|瞎说|胡说)(?:吧|吗|啊|呀|哦)?[?？!！。\s]*"
     rf"|{_LEAD_IN_EN}i\s+(?:thought|heard|read|was\s+told|believed?|remember)\s+(?:that\s+)?(?:it\s+(?:was|is|would\s+be)\s+)?"
     rf"(?:about\s+|around\s+)?{_NUMBER_EN}(?:\s+[a-z]+){{0,2}}[\s?!.]*", re.IGNORECASE)
 

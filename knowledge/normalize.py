@@ -114,7 +114,22 @@ def _dialect_rewrite(report: str) -> tuple[re.Pattern | None, dict[str, str]]:
 def to_mandarin(text: str, report: str = "") -> str:
     """Dialect function words → Mandarin (啥辰光 → 什么时候, 阿有 → 有没有); a word the report uses stays."""
     pattern, pairs = _dialect_rewrite(report)
-    return pattern.sub(lambda m: pairs[m.group(0)], text) if pattern else text
+    return pattern.sub(lambda m: m.group(0) if _ends_word(text, m.start()) else pairs[m.group(0)], text) \
+        if pattern else text
+
+
+# A dialect word whose first character ends a Mandarin word of at least this frequency is no dialect word:
+# 周边几个小区 is 周边 + 几个, not 周 + 边几 (哪几).
+ENDS_WORD_FREQ = 100
+
+
+def _ends_word(text: str, at: int) -> bool:
+    """Whether the character at `at` ends a common word with the one before it (周边, 旁边, 体系)."""
+    if at == 0:
+        return False
+    from .lexical import _jieba  # here: only a message with a dialect word needs the dictionary
+
+    return (_jieba().FREQ.get(text[at - 1:at + 1]) or 0) >= ENDS_WORD_FREQ
 
 
 # A combining form (bio-) is read off a word only when a word of this many letters is left (biomedical, not biology).

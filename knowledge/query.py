@@ -187,10 +187,14 @@ class QueryAnalyzer:
         (充电庄 → 充电桩, 养老窗位 → 养老床位, 光付 → 光福): the typos a pinyin keyboard makes."""
         fixes: list[str] = []
         for run in CJK_RUN_RE.findall(text):
+            # A gram that cuts a dictionary word of the question in two is no typo of a report word: 可不可以 holds
+            # 不可以, one sound away from 不可移(动), and is no misspelling of it.
+            inside = {at for word, start, end in _jieba().tokenize(run) if _jieba().FREQ.get(word)
+                      for at in range(start + 1, end)}
             for n in (2, *TYPO_LENGTHS):
                 for i in range(len(run) - n + 1):
                     gram = run[i:i + n]
-                    if gram in self.report:
+                    if gram in self.report or {i, i + n} & inside:
                         continue
                     candidates = {c for j in range(n) for c in self._typo_keys.get(gram[:j] + "?" + gram[j + 1:], ())
                                   if _sound(c[j]) == _sound(gram[j])}

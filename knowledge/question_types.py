@@ -34,6 +34,8 @@ RECURRING_RE = re.compile(r"时刻|班次|首班|末班|营业|开放时间|开�
                           r"\b(timetable|opening hours|open hours|register|enrol|enroll|registration)\b|\bopens?\b(?! to traffic)")
 
 
+# An English question opens with its question word, with or without a question mark (where are they).
+WH_START_RE = re.compile(r"\s*(?:where|what|who|whom|whose|how|why|which|when)\b", re.IGNORECASE)
 # 「那医院呢？哪家要扩建？」: the thing a follow-up turns to is its topic, whatever else it asks.
 FOLLOW_UP_TOPIC_RE = re.compile(r"^(?:那|那么|还有|另外)([^，,。？?！!呢]{2,12})呢")
 
@@ -87,4 +89,4 @@ def asks_year_of_event(text: str) -> bool:
 def is_question(text: str) -> bool:
     """Whether a message asks something (a question word, …吗, or a question mark): 「新房超市是啥？」 does,
     「民生」 or 「政策」 alone only names a topic."""
-    return question_type(text) != OTHER or text.rstrip().endswith(("?", "？"))
+    return question_type(text) != OTHER or text.rstrip().endswith(("?", "？")) or bool(WH_START_RE.match(text))

@@ -1,6 +1,6 @@
 """Resident-facing words for every abstention reason (Answer.reason), in Chinese and English.
 
-The reason is the knowledge layer's one verdict (CONTRACTS: price, schedule, …, service, meta, official, unclear,
+The reason is the knowledge layer's one verdict (CONTRACTS: price, schedule, …, service, meta, opinion, official, unclear,
 low_confidence, no_match[:word], no_figure[:word], no_time[:word]); these are the words it is shown in. No digit but 12345 appears
 here: the grounding guard holds abstentions to that.
 """
@@ -43,10 +43,14 @@ REASONS = {
     "task": ("这件事我办不了：我只回答报告里写了什么，并给出原文出处。个人事务请拨打12345政务服务便民热线，或登录吴中区人民政府网站办理。",
              "I can't do that for you: I only answer what the report says, quoting the passage. For personal matters, "
              "please call the 12345 government service hotline or use the Wuzhong district government website."),
+    # Venting at the government: heard, what the assistant does, and where comments are taken.
+    "opinion": ("您的意见我们理解。我只回答报告里写了什么，并给出原文出处，不评价政府工作；意见和建议请拨打12345政务服务便民热线反映。",
+                "I hear you. I only answer what the report says, quoting the passage, and don't judge the government's "
+                "work; please take comments and suggestions to the 12345 government service hotline."),
     "unclear": (f"没看明白您的问题，能换个说法再问一次吗？{EXAMPLE_ZH}", f"sorry, I didn't understand. Could you rephrase, {EXAMPLE_EN}"),
 }
 # Kinds whose words stand alone: no "not in the report" lead-in; service names 12345 itself, the others need no hotline.
-STANDALONE = frozenset({"service", "meta", "task", "unclear"})
+STANDALONE = frozenset({"service", "meta", "task", "opinion", "unclear"})
 # Kinds whose words already say what the report lacks: no generic lead-in, the hotline follows.
 SELF_EXPLAINED = frozenset({"official", "low_confidence", "no_figure", "no_time"})
 

@@ -15,7 +15,7 @@ from .lexical import LexicalIndex, common_verbs, complaint_topics, nouns, stopwo
 from .passages import Passage, split_sentences
 from .query import Query
 from .question_types import WHEN_RE, follow_up_topic
-from .scope import GENERAL_NOUNS
+from .scope import EVENT_WORDS, GENERAL_NOUNS
 
 # Dense similarity enters as a bounded correction to BM25: measured on the dev set, lexical
 # matching of the report's own terms is the stronger signal and dense breaks its ties.
@@ -106,6 +106,8 @@ class Retriever:
             return bool(own) and all(w in MEASURE_NOUNS_EN for w in own)
         said = WHEN_RE.sub(" ", query.text)
         frame = MEASURE_NOUNS | GENERAL_NOUNS | common_verbs(query.text, self.lexical.idf)
+        if said != query.text:  # (什么时候通车 after 「通苏嘉甬高铁今年有啥进展」: the railway's opening)
+            frame |= EVENT_WORDS
         # (停车难有办法吗 names 停车 by its complaint word: an item of its own)
         own = [w for w in [*words(said), *complaint_topics(words(said))]
                if len(w) >= 2 and w not in frame and self.lexical.idf(w) > 0]

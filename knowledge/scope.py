@@ -75,6 +75,8 @@ OPENING_WORDS = ("通车", "开通", "贯通")
 COMPLETION_END_RE = re.compile(COMPLETION_ASK_RE.pattern + r"[了吗呢啊呀的?？!！。\s]*$")
 COMPLETION_WORDS = ("建成", "完成", "完工", "竣工", "投用", "投运", "投入使用", "通车", "开通", "贯通", "落成", "交付", "启用",
                     "运营", "开业")
+# What a when-question asks of any item (什么时候通车, 啥时候开工): an event, not an item of its own.
+EVENT_WORDS = frozenset((*COMPLETION_WORDS, "开工", "动工", "开建", "启动"))
 # The event a when-question asks about (完工, 开工) that the item's stretch never states: the answer is no date at all.
 NO_TIME = "no_time:"
 

@@ -24,7 +24,9 @@ ASPECT_CLAUSE_CHARS = 16
 def unknown_topic(kb, query: Query, matched: list[str]) -> str | None:
     """In a short, weakly matched question, a noun the report never uses (not even in part) and no synonym
     explains is its topic: 区长, 利率, 餐厅. Long questions carry personal context full of such nouns."""
-    if query.language != "zh" or len(query.content_words()) > SHORT_QUESTION_WORDS or len(set(matched)) > 1:
+    # (single characters are no measure of length: 升, 只 in 他们股价会不会升,推荐下买哪只)
+    if query.language != "zh" or len([w for w in query.content_words() if len(w) >= 2]) > SHORT_QUESTION_WORDS \
+            or len(set(matched)) > 1:
         return None
     explained = "".join(query.expansions)
     phrases = [phrase for phrase, _ in kb.analyzer.synonyms.entries]

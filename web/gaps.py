@@ -28,7 +28,7 @@ REASON_LABELS = {
     "no_match": "报告未涉及", "low_confidence": "依据不足（低置信度）", "no_figure": "报告无具体数字", "no_time": "报告无具体时间",
     "price": "价格收费", "schedule": "日期时间", "procedure": "办理流程", "contact": "联系方式",
     "entitlement": "个人待遇", "weather": "天气", "elsewhere": "其他地区", "personal": "个人情况",
-    "past": "往年数据", "official": "官员职务", "service": "个人事务/投诉", "meta": "闲聊/角色扮演", "task": "代办请求",
+    "past": "往年数据", "official": "官员职务", "service": "个人事务/投诉", "meta": "闲聊/角色扮演", "task": "代办请求", "opinion": "意见/情绪",
     "unclear": "看不懂的问题",
     "feedback:wrong_passage": "👎 引用段落不对", "feedback:wrong_figure": "👎 数字不对",
     "feedback:out_of_date": "👎 内容过时", "feedback:other": "👎 其他", "feedback:none": "👎 未说明原因",

@@ -530,3 +530,31 @@ def test_a_question_nlu_took_for_a_goodbye_is_answered_and_a_goodbye_is_one(kb):
     assert messages[0]["response"] == "utter_goodbye"
     messages, _ = run(ActionThank(knowledge_base=kb), tracker_for("谢谢", intent="thank"))
     assert messages[0]["response"] == "utter_thank"
+
+
+def test_a_message_naming_no_person_that_nlu_took_for_a_request_for_one_is_not_handed_off(kb, app_db):
+    # 「tell me stuff」 names no person: the topics (or the knowledge layer's verdict), no ticket
+    messages, events = run(ActionHandoff(knowledge_base=kb), tracker_for("tell me stuff", intent="request_human"))
+    assert len(messages) == 1 and SlotSet("outcome", "handed_off") not in events, messages
+    assert SlotSet("outcome", "clarified") in events and messages[0]["buttons"], messages
+    # every way of asking for a person the NLU data teaches still reaches one
+    from actions.conversation import asks_for_person
+
+    examples = [line.strip()[2:] for item in yaml.safe_load(Path("bot/data/nlu/human.yml").read_text("utf-8"))["nlu"]
+                if item.get("intent") == "request_human" for line in item["examples"].splitlines() if line.strip()]
+    assert len(examples) > 30 and all(asks_for_person(e) for e in examples), [e for e in examples if not asks_for_person(e)]
+    messages, events = run(ActionHandoff(knowledge_base=kb), tracker_for("I need a human", intent="request_human"))
+    assert SlotSet("outcome", "handed_off") in events
+
+
+def test_a_question_nlu_took_for_a_greeting_gets_the_reports_verdict_not_a_hello(kb, app_db):
+    from actions.answer import ActionGreet
+
+    # a resident's own case is no greeting: the report does not say, and where to go
+    messages, _ = run(ActionGreet(knowledge_base=kb), tracker_for("我厂子在木渎,我那块地在不在里面?", intent="greet"))
+    assert len(messages) == 1 and "12345" in messages[0]["text"] and not messages[0]["custom"], messages
+    messages, _ = run(ActionGreet(knowledge_base=kb), tracker_for("where are they", intent="greet",
+                                                                   slots={"last_question": "how many pocket parks?"}))
+    assert "12345" in messages[0]["text"] and messages[0].get("response") != "utter_greet", messages
+    messages, _ = run(ActionGreet(knowledge_base=kb), tracker_for("你好吗?", intent="greet"))
+    assert messages[0]["response"] == "utter_greet"
