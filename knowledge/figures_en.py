@@ -151,6 +151,9 @@ def ungrounded_english(text: str, quote: str, allowed: tuple[int, ...] = ()) -> 
 EN_UNITS_ZH = {"yuan": "元", "rmb": "元", "usd": "美元", "us dollars": "美元", "dollars": "美元", "people": "人",
                "persons": "人", "residents": "人", "households": "户", "homes": "户", "mu": "亩", "km": "公里",
                "square metres": "平方米", "square meters": "平方米", "sq m": "平方米", "sqm": "平方米"}
+# "How many households / people …": the unit an English question counts in, as the report writes it.
+EN_COUNTED_RE = re.compile(r"\bhow\s+many\s+(?:[\w-]+\s+){0,4}?(households|homes|people|persons|residents)\b",
+                           re.IGNORECASE)
 EN_SCALE = {"trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "bn": Decimal(10) ** 9,
             "million": Decimal(10) ** 6, "m": Decimal(10) ** 6, "thousand": Decimal(10) ** 3, "k": Decimal(10) ** 3}
 EN_AMOUNT_RE = re.compile(
@@ -189,3 +192,9 @@ def _zh_magnitudes(value: Decimal) -> list[str]:
                 forms.append("千万")
             break
     return forms or [f"{value.normalize():f}"]
+
+
+def asked_unit(question: str) -> str | None:
+    """The report's unit an English how-many question counts in ("how many households …" → 户), else None."""
+    match = EN_COUNTED_RE.search(question)
+    return EN_UNITS_ZH[match.group(1).lower()] if match else None

@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass
 
 from .clauses import split_clauses
-from .figures_en import parse_figures
+from .figures_en import asked_unit, parse_figures
 from .normalize import fold_width
 from .passages import Sentence
 from .question_types import QUANTITY, WHEN, WHICH
 from .asked_figures import AMOUNT_WORD_RE, COUNT_WORD_RE, counted_item
 from .levels import asked_grades, grade_conflict
-from .scope import asking_clauses
+from .scope import asked_kind, asking_clauses
 
 # The context's words only break ties between clauses the follow-up's own words match equally.
 CONTEXT_WEIGHT = 0.2
@@ -26,6 +26,9 @@ FIGURE_PREFERENCE = 1.5
 COUNTED_PREFERENCE = 1.5
 # A clause of another level or class than the one asked (市重点项目 for 「区里的呢」) keeps a tenth of its match.
 OTHER_GRADE_WEIGHT = 0.1
+# A clause whose figures are all in another unit than the one an English question counts in (180张 for "how many
+# households") answers it less than its shared words say.
+OTHER_UNIT_WEIGHT = 0.5
 # Beyond this a list is cut to the stretch of items the question names (做好森林防火、…、防汛抗旱).
 LIST_MAX_CHARS = 60
 DIGIT_RE = re.compile(r"\d")
@@ -95,6 +98,8 @@ class _Matcher:
         self.previous_bigrams = _bigrams(previous) - self.bigrams
         self.kind = kind
         self.counted = counted_item(question) if kind == QUANTITY else None
+        # ("how many households …": 超1000户 answers, not 床位180张 that shares more glossed words)
+        self.unit = asked_unit(question) if kind == QUANTITY else None
         self.grades = asked_grades(question) or asked_grades(previous)
 
     def score(self, text: str) -> tuple[float, int, float, bool, int]:
@@ -104,6 +109,8 @@ class _Matcher:
         figures = parse_figures(norm) if self.kind == QUANTITY else []
         mine = sum(v * (COUNTED_PREFERENCE if _counted(norm, w, figures) else 1.0)
                    for w, v in self.own.items() if _occurs(w, norm))
+        if self.unit and figures:
+            mine *= COUNTED_PREFERENCE if any(f.unit == self.unit for f in figures) else OTHER_UNIT_WEIGHT
         theirs = sum(v for w, v in self.context.items() if _occurs(w, norm))
         has_figure = bool(DIGIT_RE.search(norm) or AMOUNT_WORD_RE.search(norm) or COUNT_WORD_RE.search(norm))
         weight = FIGURE_PREFERENCE if self.kind == QUANTITY and has_figure else 1.0
@@ -165,7 +172,10 @@ def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kin
         best = _naming_unit(best, units, clauses, scores)
     if scores[best][2] <= 0:
         return dataclasses.replace(whole_lead(sentence), matched=False)
-    start, end = _run(best, units, scores, groups, across=kind == WHICH)
+    # (哪些污水厂: 「开工扩建科福污水厂二期,完成金庭污水厂扩建主体工程」 names two, in clauses of their own)
+    kind_noun = asked_kind(question) if kind == WHICH else None
+    named = [kind_noun is not None and kind_noun in "".join(c.text for c in clauses[a:b + 1]) for a, b in units]
+    start, end = _run(best, units, scores, groups, across=kind == WHICH, named=named)
     group = groups[start]
     head, tail = groups.index(group), len(groups) - 1 - groups[::-1].index(groups[end])
     if kind == WHICH or (tail > head and not _stands_alone(clauses[end].text)):
@@ -222,9 +232,10 @@ def _counting_unit(best: int, units: list[tuple[int, int]], clauses: list[Senten
 
 
 def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: list[int],
-         across: bool = False) -> tuple[int, int]:
+         across: bool = False, named: list[bool] | None = None) -> tuple[int, int]:
     """The best unit with the adjacent items of its list that match just as well (公共…、共享停车泊位): clause range;
-    `across` lists (which-questions) too: 哪两个污水厂要扩建 → 扩建科福污水厂二期,完成金庭污水厂扩建主体工程."""
+    `across` lists (which-questions) too: 哪两个污水厂要扩建 → 扩建科福污水厂二期,完成金庭污水厂扩建主体工程 — and
+    adjacent units naming the kind asked for (`named`: 哪些污水厂), however well the rest of their words match."""
     first, last = best, best
     group = groups[units[best][0]]
 
@@ -232,7 +243,8 @@ def _run(best: int, units: list[tuple[int, int]], scores: list[tuple], groups: l
         if not 0 <= i < len(units):
             return False
         if across:
-            return scores[best][0] > 0 and scores[i][0] == scores[best][0]
+            kind_named = bool(named) and named[best] and named[i] and scores[i][0] > 0
+            return scores[best][0] > 0 and (scores[i][0] == scores[best][0] or kind_named)
         return scores[i][:4] == scores[best][:4] and groups[units[i][0]] == group
 
     while same(first - 1):

@@ -70,12 +70,25 @@ class SynonymTable:
         found: list[str] = []
         for phrase, targets in self.entries:
             if phrase.isascii():
-                hit = re.search(rf"(?<![a-z]){re.escape(phrase)}(?:e?s)?(?![a-z])", lowered)
+                hit = re.search(_english_phrase(phrase), lowered)
             else:
                 hit = phrase in lowered or (len(phrase) >= 4 and phrase in joined)
             if hit:
                 found.extend(t for t in targets if t not in found and t not in query)
         return found
+
+
+# Words an English phrase of the table may have between its own: "summer day-care classes" says "summer care".
+PHRASE_GAP_WORDS = 1
+
+
+@lru_cache(maxsize=4096)
+def _english_phrase(phrase: str) -> str:
+    """The pattern of an English table phrase: its words in order, each maybe plural, with up to PHRASE_GAP_WORDS
+    other words (or a hyphen) between two of them."""
+    gap = rf"(?:[\s-]+[a-z]+){{0,{PHRASE_GAP_WORDS}}}[\s-]+"
+    words = [re.escape(w) + r"(?:e?s)?" for w in phrase.split()]
+    return rf"(?<![a-z]){gap.join(words)}(?![a-z])"
 
 
 def default_synonym_paths() -> list[Path]:

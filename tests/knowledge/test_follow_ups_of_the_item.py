@@ -61,3 +61,28 @@ def test_a_figure_heard_in_the_news_challenges_the_answer(kb):
     assert not challenges("不对吧，学位是多少")
     answer = kb.answer("不对吧,我看新闻说200个", context="暑托班今年开多少")
     assert "150个" in answer.text and "200个" not in answer.text, answer.text
+
+
+def test_an_english_how_many_leads_with_the_figure_in_the_unit_it_counts(kb):
+    from knowledge.figures_en import asked_unit
+
+    assert asked_unit("how many households will get elderly-friendly home renovations?") == "户"
+    assert asked_unit("how many new school places?") is None
+    # 「建成失能老人家庭养老床位180张」 shares more glossed words (elderly, home), but counts beds
+    answer = kb.answer("How many households will get elderly-friendly home renovations?")
+    assert answer.text.startswith("Over 1,000 households"), answer.text
+
+
+def test_an_english_table_phrase_may_have_a_word_between_its_own(kb):
+    # "summer care" is said by "summer day-care classes"; two words between part it
+    assert "暑托班" in kb.analyzer.analyze("How many summer day-care classes will open?").expansions
+    assert "暑托班" not in kb.analyzer.synonyms.expansions("summer and winter care for the elderly")
+    answer = kb.answer("How many summer day-care classes will open?")
+    assert "150" in answer.text and "暑托班" in answer.citation.quote, answer.text
+
+
+def test_a_which_question_leads_with_every_clause_naming_the_kind_asked(kb):
+    # 科福污水厂 and 金庭污水厂 are named in clauses of their own; 工程 is said by one of them only
+    answer = kb.answer("今年哪些污水厂有工程")
+    assert "科福污水厂二期" in answer.text and "金庭污水厂" in answer.text, answer.text
+
