@@ -86,3 +86,10 @@ def test_a_which_question_leads_with_every_clause_naming_the_kind_asked(kb):
     answer = kb.answer("今年哪些污水厂有工程")
     assert "科福污水厂二期" in answer.text and "金庭污水厂" in answer.text, answer.text
 
+
+
+def test_the_english_of_government_report_jargon_reads_as_the_reports_terms(kb):
+    expansions = kb.analyzer.analyze("Target for above-designated-size industrial output growth?").expansions
+    assert "规上" in expansions, expansions
+    answer = kb.answer("When does the district plan to start drafting its 15th Five-Year Plan?")
+    assert "十五五" in answer.citation.quote, answer.text
