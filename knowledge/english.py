@@ -25,7 +25,9 @@ def _glossary(paths: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(report term, English phrase) pairs, longest term first; a phrase naming only that term, the longest, wins."""
     best: dict[str, tuple[tuple[bool, int], str]] = {}
     for phrase, targets in SynonymTable.load(*map(Path, paths)).entries:
-        if not phrase.isascii():
+        # (a phrase with a digit, 15th five-year plan, reads questions only: a gloss printing it would state a number
+        # the clause does not write, and the grounding guard would drop the whole English reply)
+        if not phrase.isascii() or re.search(r"\d", phrase):
             continue
         for term in targets:
             key = (len(targets) == 1, len(phrase))
