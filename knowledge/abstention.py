@@ -26,8 +26,8 @@ from .intents import is_unclear, request_kind
 from .lexical import common_verbs, complaint_topics, words
 from .passages import split_sentences
 from .query import Query
-from .question_types import OTHER, QUANTITY, WHICH, asks_day, asks_year_of_event, question_type
-from .instances import instances_choice, unnamed_instances
+from .question_types import OTHER, QUANTITY, WHICH, YESNO_RE, asks_day, asks_recurring_time, asks_year_of_event, question_type
+from .instances import instances_choice, unnamed_instances, unnamed_reason
 from .figure_checks import figure_choice
 from .follow_up_asks import context_item, inherited_ask, with_context_item
 from .scope import NO_TIME, asking_part, out_of_scope_word  # noqa: F401 (asking_part: API)
@@ -192,6 +192,10 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
         aspect = None  # 几月份之前要开工: 「九月底前全部开工」 says by which month
     elif aspect is None and asks_day(asking) and not DAY_IN_TEXT_RE.search(kb.paragraph_text(hits[0].passage)):
         aspect = "schedule"  # 具体哪几天: a clause without a day must not be quoted for one
+    elif aspect is None and asks_recurring_time(asking, context.text if context is not None else "") \
+            and not any(YESNO_RE.search(c) for c in re.split(r"(?<=[?？])", asking)):
+        # 音乐节什么时候办: 「继续举办好…音乐节」 gives no date (今年还办吗?什么时候? is answered: it is held this year)
+        aspect = "schedule"
     if aspect:
         return Verdict(True, aspect, evidence)
     if not evidence.matched or (query.language == "zh" and context is None
@@ -217,7 +221,7 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     if not verdict.abstain and unnamed_instances(kb, context_item(kb, query, context), hits[verdict.choice].passage):
         choice = instances_choice(kb, query, hits, verdict.choice)
         if choice is None:
-            return Verdict(True, "no_match", evidence)
+            return Verdict(True, unnamed_reason(context_item(kb, query, context)), evidence)
         verdict = dataclasses.replace(verdict, choice=choice)
     if gate and not verdict.abstain and context is None and not confident(evidence_features(kb, query, hits, verdict)):
         return Verdict(True, "low_confidence", evidence)

@@ -135,7 +135,7 @@ def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query
     kind = reply_type(query.text, context.text if context is not None else None)
     lead = whole_lead(sentence) if whole else choose_lead(
         sentence, _query_words(query), _query_words(context), idf, kind, query.text,
-        context.text if context is not None else "")
+        context.text if context is not None else "", tuple(query.gloss_groups))
     year = document_year(passage, documents)
     citation = Citation(passage, sentence.text, (sentence.start, sentence.end), kb_version, lead.clause, lead.span, year)
     leans = context is not None and question_type(query.text) == OTHER  # 「龙翔路呢？」 asks what its context asked

@@ -15,9 +15,11 @@ from .lexical import NOUN_FLAGS, _tagger
 RATE_ASK = r"增速|增幅|几个点|几成|\bhow fast\b|\bgrowth (?:rate|target)\b|\bgrow by\b|\bby how much\b[^?]*\b(?:grow|rise|increase)"
 # The measure words a count is asked with (几个, 几张, and 几只 as Wu speakers say it).
 COUNTERS = "个条家所处张辆套户项亩座名位台间只"
+# A percent sign with no number before it stands for the word (growth % target): a percentage is asked.
+BARE_PERCENT = r"(?<!\d)(?<!\d\s)[%％]"
 FIGURE_ASK_RE = re.compile(rf"多少|(?<![十哪那这好])几[{COUNTERS}万千百]|百分之几|数量|比例|比重|占比|"
                            r"\bhow many\b|\bhow much\b|\bnumber of\b|\bpercent|\bpercentage\b|"
-                           rf"\bshare\b|\bproportion\b|\bratio\b|{RATE_ASK}")
+                           rf"\bshare\b|\bproportion\b|\bratio\b|{RATE_ASK}|{BARE_PERCENT}")
 # The word after 多少 / 几个 is what is counted (新增多少学位 → 学位); a question ending in the ask counts the noun before it.
 COUNT_ASK_RE = re.compile(rf"^(?:多少|几[{COUNTERS}]?)$")
 # Nouns that say which kind of figure is asked (目标多少, 比例多少), never what is counted.

@@ -10,7 +10,7 @@ from .clauses import split_clauses
 from .lexical import nouns
 from .passages import split_sentences
 from .query import Query, indefinite_count
-from .asked_figures import (AMOUNT_WORD_RE, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
+from .asked_figures import (AMOUNT_WORD_RE, BARE_PERCENT, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
                             value_figures)
 from .scope import RELATED_CLAUSE_SHARE, asking_clauses
 
@@ -37,7 +37,8 @@ CHECKED_NUMBER_RE = re.compile(r"(\d+(?:\.\d+)?)[万亿%个处家条件人所套
 # A share or percentage asked (占GDP比重, 缴存比例, what share) is stated only as one (4.12%), never as a count
 # (6.6万人) — and a share (占, 比重) is not a growth rate (增长5%).
 PERCENT_ASK_RE = re.compile(rf"比例|比重|占比|百分之几|百分比|增长率|增长(?:多少|几)|涨(?:多少|几)|{RATE_ASK}|"
-                            r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\bgrowth\b|\bgrow(?:s|n)?\b|[\u4e00-\u9fff]率(?!先)")
+                            r"\bshare\b|\bproportion\b|\bpercent|\bratio\b|\bgrowth\b|\bgrow(?:s|n)?\b|[\u4e00-\u9fff]率(?!先)|"
+                            + BARE_PERCENT)
 SHARE_ASK_RE = re.compile(r"占|比例|比重|\bshare\b|\bproportion\b|\bratio\b")
 # A doubling (翻番, 三倍) states a growth as much as a percentage does.
 PERCENT_IN_TEXT_RE = re.compile(rf"%|％|百分之|[一二三四五六七八九十]成|{AMOUNT_WORD_RE.pattern}")
@@ -90,9 +91,19 @@ def sentence_clauses(text: str) -> tuple[tuple[int, str], ...]:
     return tuple((i, c.text) for i, part in enumerate(parts) for c in split_clauses(part))
 
 
+# Words of FIGURE_ASK_RE that name a kind of figure without asking it; and what asks a quality of it instead.
+MEASURE_NAMES = frozenset({"数量", "比例", "比重", "占比"})
+QUALITY_ASK_RE = re.compile(r"(?:什么|啥|哪些)(?:样的?)?(?:要求|说法|安排|考虑|部署|规定)")
+
+
 def asks_figure(query: Query) -> bool:
     """Whether the question asks how many / how much / what share."""
-    return bool(FIGURE_ASK_RE.search(query.text.lower())) and not indefinite_count(query.text)
+    text = query.text.lower()
+    asks = {m.group() for m in FIGURE_ASK_RE.finditer(text)}
+    # 服务业增加值占比有什么要求: a share named, and what is required of it asked — a clause without a number answers
+    if asks and asks <= MEASURE_NAMES and QUALITY_ASK_RE.search(text):
+        return False
+    return bool(asks) and not indefinite_count(query.text)
 
 
 def item_clauses(query: Query, text: str, idf) -> tuple[float, list[tuple[float, str]], dict[str, float]]:

@@ -9,11 +9,14 @@ from .cedict import dictionary
 from .lexical import USER_DICT
 from .query import Query
 from .question_types import WHEN, question_type
-from .scope import _tagged, asked_kind, asking_part, item_stretches
+from .scope import _tagged, asked_kind, asking_part, asks_what_is_set, item_stretches
 
 # Asking for the named instances (哪些小区, 几路车, which routes exactly): a clause that names none does not answer.
-WHICH_ONES_RE = re.compile(r"列出|列举|哪些|哪几|哪[个一家所条座]")
-INSTANCE_ASK_RE = re.compile(r"列出|列举|哪些|哪几|哪[个一家所条座两二三四五六七八九十]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
+WHICH_ONES_RE = re.compile(r"列出|列举|哪些|哪几|哪[个一家所条座]|哪[\d两三四五六七八九十]")
+INSTANCE_ASK_RE = re.compile(r"列出|列举|哪些|哪几|哪[个一家所条座两二三四五六七八九十\d]|叫什么|叫啥|几路|\bwhich\b|\bexactly\b|\bnames?\b")
+# A which-question asking for places of one kind (哪些村, 哪几条路) is answered by a name of that kind (徐湾村):
+# another list in the clause (胜浦大桥、真山靶场、城中村改造) names no village.
+PLACE_KINDS = frozenset("镇村路街桥湾湖山岛港河浦塘")
 # Asking where a thing is (在哪里, 哪些地方, where): only a clause naming the item with a place answers.
 WHERE_RE = re.compile(r"在哪|从哪|哪里|哪儿|哪些地方|哪几个地方|哪个地方|什么地方|什么位置|\bwhere\b")
 # Words that make a name a place (尹南路, 甪直古镇, 太湖新城); 区 alone is the district itself.
@@ -71,12 +74,39 @@ def unnamed_instances(kb, query: Query, passage) -> bool:
         return True
     if not INSTANCE_ASK_RE.search(asking) or question_type(asking) == WHEN:
         return False
+    if asks_what_is_set(query.text):
+        return False  # 有哪些举措, 主要目标有哪些 ask what is done or set: any clause about the item answers
     if query.language == "zh" and WHICH_ONES_RE.search(asking):
         # The named things asked for must be in a stretch about the asked item — 「用好过境240小时免签新政」 names no
         # country for 哪些国家 because another clause of its sentence names a place; nor 「新增上市企业1家」 the
         # company 哪个公司 asks for because 小微企业 is said before it. (A name asked, 叫什么, may be anywhere.)
-        return not any(names_instances(s) for s in item_stretches(sentence, query, kb.retriever.lexical.weight))
+        stretches = item_stretches(sentence, query, kb.retriever.lexical.weight)
+        kind = asked_kind(query.text, shortest=1)
+        if kind in PLACE_KINDS:
+            return not any(_names_place_of_kind(s, kind, query.text) for s in stretches)
+        return not any(names_instances(s) for s in stretches)
     return not names_instances(sentence)
+
+
+def unnamed_reason(query: Query) -> str:
+    """The abstention reason when `unnamed_instances` holds: no place for a where-question, else no names (of the
+    kind asked, when the question says it: no_names:村)."""
+    if WHERE_RE.search(asking_part(query.text).lower()):
+        return "no_place"
+    kind = asked_kind(query.text, shortest=1) if query.language != "en" else None
+    return f"no_names:{kind}" if kind else "no_names"
+
+
+def _names_place_of_kind(stretch: str, kind: str, question: str) -> bool:
+    """Whether a stretch names a place of the one-character kind asked — a place name ending in it (友新路), or
+    one before it (徐湾 + 村) — that the question does not say itself (城中村, 公交线路 are no names)."""
+    tagged = _tagged(stretch)
+    for i, (word, flag) in enumerate(tagged):
+        if word == kind and i > 0 and tagged[i - 1][1] in PLACE_FLAGS:
+            word, flag = tagged[i - 1][0] + word, "ns"
+        if flag in PLACE_FLAGS and word.endswith(kind) and len(word) > 1 and word not in question:
+            return True
+    return False
 
 
 def places_item(query: Query, sentence: str, idf) -> bool:

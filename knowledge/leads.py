@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass
 
 from .clauses import split_clauses
+from .figure_checks import PERCENT_ASK_RE
 from .figures_en import asked_unit, parse_figures
 from .normalize import fold_width
 from .passages import Sentence
-from .question_types import QUANTITY, WHEN, WHICH
+from .question_types import OTHER, QUANTITY, WHEN, WHICH, asks_overview
 from .asked_figures import AMOUNT_WORD_RE, COUNT_WORD_RE, counted_item
 from .levels import asked_grades, grade_conflict
-from .scope import asked_kind, asking_clauses
+from .scope import asked_kind, asking_clauses, asks_what_is_set
 
 # The context's words only break ties between clauses the follow-up's own words match equally.
 CONTEXT_WEIGHT = 0.2
@@ -87,8 +88,11 @@ class _Matcher:
     """Scores a clause run against the question: own words, then the context's, counted nouns for 多少."""
 
     def __init__(self, own: list[str], context: list[str], idf, kind: str, question: str,
-                 previous: str = "") -> None:
+                 previous: str = "", groups: tuple[tuple[str, ...], ...] = ()) -> None:
         self.own = {w: idf(w) or 1.0 for w in own if w}
+        # An English phrase's report words are alternatives (road → 路, 道路, 公路): a clause saying three of them
+        # says "road" once, not three times over the "scenic spots" another clause counts.
+        self.groups = [set(g) & set(self.own) for g in groups if len(set(g) & set(self.own)) > 1]
         # 「灵活就业的参保扩面,新增参保要多少人?」: the story before the asking clause is context, not the item asked.
         asking = asking_clauses(question)
         if asking != question and any(w in asking for w in self.own):
@@ -99,7 +103,9 @@ class _Matcher:
         self.kind = kind
         self.counted = counted_item(question) if kind == QUANTITY else None
         # ("how many households …": 超1000户 answers, not 床位180张 that shares more glossed words)
-        self.unit = asked_unit(question) if kind == QUANTITY else None
+        # (a rate asked — growth, share, % — is answered by a percentage: 增长超20%, not 达2.5亿美元)
+        self.unit = (asked_unit(question) or ("%" if PERCENT_ASK_RE.search(question) else None)) \
+            if kind == QUANTITY else None
         self.grades = asked_grades(question) or asked_grades(previous)
 
     def score(self, text: str) -> tuple[float, int, float, bool, int]:
@@ -107,12 +113,18 @@ class _Matcher:
         of the previous question): in that order."""
         norm = fold_width(text).lower()  # the question was folded the same way (PM2.5 → pm2.5, Ⅱ → ii)
         figures = parse_figures(norm) if self.kind == QUANTITY else []
-        mine = sum(v * (COUNTED_PREFERENCE if _counted(norm, w, figures) else 1.0)
-                   for w, v in self.own.items() if _occurs(w, norm))
+        said = {w: v * (COUNTED_PREFERENCE if _counted(norm, w, figures) else 1.0)
+                for w, v in self.own.items() if _occurs(w, norm)}
+        said = _overlaps_once(said, norm)  # 路 in 公路 (both "road"), 家 in 老人家庭: said once
+        grouped = set().union(*self.groups) if self.groups else set()
+        mine = sum(v for w, v in said.items() if w not in grouped) + sum(
+            max((said[w] for w in group if w in said), default=0.0) for group in self.groups)
         if self.unit and figures:
             mine *= COUNTED_PREFERENCE if any(f.unit == self.unit for f in figures) else OTHER_UNIT_WEIGHT
         theirs = sum(v for w, v in self.context.items() if _occurs(w, norm))
-        has_figure = bool(DIGIT_RE.search(norm) or AMOUNT_WORD_RE.search(norm) or COUNT_WORD_RE.search(norm))
+        # (a number in a name, 1号公路 or “135”产业体系, counts nothing: only an amount with its unit, or a year's)
+        digits = any(f.unit and not f.is_year for f in figures) if self.kind == QUANTITY else DIGIT_RE.search(norm)
+        has_figure = bool(digits or AMOUNT_WORD_RE.search(norm) or COUNT_WORD_RE.search(norm))
         weight = FIGURE_PREFERENCE if self.kind == QUANTITY and has_figure else 1.0
         if self.kind == WHEN and TIME_RE.search(norm):
             weight = FIGURE_PREFERENCE
@@ -124,6 +136,24 @@ class _Matcher:
         # Last, 「那有几个项目？」 after 「区重点项目总投资多少」: 区重 is the previous question's, not a word of it.
         return (mine * weight, sum(b in norm for b in self.bigrams), (mine + CONTEXT_WEIGHT * theirs) * weight,
                 has_figure, sum(b in norm for b in self.previous_bigrams))
+
+
+def _overlaps_once(said: dict[str, float], text: str) -> dict[str, float]:
+    """Question words said only inside a longer one (路 in 公路) count once, with the better weight; an amount
+    asked (30亿元 in 30亿元以上) is no alternative wording and keeps its weight."""
+    kept = dict(said)
+    for word in sorted((w for w in said if not DIGIT_RE.search(w)), key=len):
+        longer = [w for w in kept if len(w) > len(word) and word in w]
+        if longer and _inside(word, longer, text):
+            best = max(longer, key=kept.get)
+            kept[best] = max(kept[best], kept.pop(word))
+    return kept
+
+
+def _inside(word: str, longer: list[str], text: str) -> bool:
+    """Whether every occurrence of `word` in `text` lies inside an occurrence of one of the `longer` words."""
+    covered = {i for w in longer for m in re.finditer(re.escape(w), text) for i in range(m.start(), m.end())}
+    return all(set(range(m.start(), m.end())) <= covered for m in re.finditer(re.escape(word), text))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -156,14 +186,17 @@ def whole_lead(sentence: Sentence) -> Lead:
 
 
 def choose_lead(sentence: Sentence, own: list[str], context: list[str], idf, kind: str, question: str = "",
-                previous: str = "") -> Lead:
+                previous: str = "", gloss_groups: tuple[tuple[str, ...], ...] = ()) -> Lead:
     """The clause run of `sentence` that best answers: own words first, context words second, figures for 多少."""
     clauses = split_clauses(sentence.text, sentence.start)
+    if (kind == WHICH and asks_what_is_set(question)) or (kind == OTHER and asks_overview(question)):
+        return whole_lead(sentence)  # 主要目标有哪些, 医疗方面讲了啥: the whole sentence, not its heading
     if not clauses:
         return dataclasses.replace(whole_lead(sentence), matched=False)
     groups = _groups(clauses, sentence.text, sentence.start)
     units = _units(clauses, groups)
-    matcher = _Matcher(own, context, idf, kind, fold_width(question).lower(), fold_width(previous).lower())
+    matcher = _Matcher(own, context, idf, kind, fold_width(question).lower(), fold_width(previous).lower(),
+                       gloss_groups)
     scores = [matcher.score(sentence.text[clauses[a].start - sentence.start:clauses[b].end - sentence.start])
               for a, b in units]
     best = max(range(len(units)), key=lambda i: scores[i])

@@ -30,14 +30,17 @@ ENGLISH_LEVEL_RE = re.compile(
 CLASS_NUMERAL_RE = re.compile(r"(?:(?<=优)|(?=[一二三四五1-5]类))([一二三四五1-5])")
 ROMAN = {"一": "i", "二": "ii", "三": "iii", "四": "iv", "五": "v", "1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v"}
 ROMAN_RE = re.compile(r"(?<![a-z])(iv|v|i{1,3})(?![a-z])")
+# "class II water", "grade 3": the same classes in English.
+ENGLISH_CLASS_RE = re.compile(r"\b(?:class|grade|category|type)[- ]?(iv|v|i{1,3}|[1-5])\b", re.IGNORECASE)
 
 
 def asked_grades(question: str) -> frozenset[tuple[str, str]]:
     """The (level | class, value) a question names for what it asks about: 「区里的呢」 → {(level, 区)};
-    "city key projects" → {(level, 市)}; 「二类以上的比例」 → {(class, ii)}."""
+    "city key projects" → {(level, 市)}; 「二类以上的比例」, "class II" → {(class, ii)}."""
     found = {("level", m.group(1)) for m in QUESTION_LEVEL_RE.finditer(question)}
     found |= {("level", ENGLISH_LEVELS[m.group(1).lower()]) for m in ENGLISH_LEVEL_RE.finditer(question)}
     found |= {("class", ROMAN[n]) for n in CLASS_NUMERAL_RE.findall(question)}
+    found |= {("class", ROMAN.get(n, n.lower())) for n in ENGLISH_CLASS_RE.findall(question)}
     return frozenset(found)
 
 

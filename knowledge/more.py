@@ -12,7 +12,7 @@ import re
 from .abstention import decide
 from .answers import Answer, abstain, compose
 from .leads import SENTENCE_END
-from .normalize import to_simplified
+from .normalize import to_mandarin, to_simplified
 
 # The whole message asks for more: 还有呢, 还有吗, 还有别的吗, 其他的呢, 再说说, what else, anything else, more?
 MORE_RE = re.compile(
@@ -37,6 +37,8 @@ CHALLENGE_RE = re.compile(
     # 你确定？ 真的吗？ 你确定不是1万个？ 不是1万个吗？ 就是10%吧
     rf"{_LEAD_IN}你?(?:(?:确定|肯定|真的|当真)(?:吗|嘛|么|伐)?[,，]?(?:(?:不是|是不是|就是|是)?\s*{_NUMBER_ZH})?"
     rf"|(?:不是|是不是|就是|应该是)\s*{_NUMBER_ZH})(?:吗|吧|嘛|么|呢|啊|伐)?[?？!！。\s]*"
+    # 是3000万吧？ / 是8000个吗？: a bare figure offered for confirmation
+    rf"|{_LEAD_IN}是\s*{_NUMBER_ZH}(?:吗|吧|嘛|么|伐)[?？!！。\s]*"
     # 那报告里实际写的是多少, 好吧那真实的目标是多少
     rf"|{_LEAD_IN}(?:报告|文件)?里?(?:实际|真实|真正|到底|究竟)上?的?(?:写|说|定)?的?(?:目标|数字|数)?是?(?:多少|几)"
     r"(?:啊|呢|呀)?[?？!！。\s]*"
@@ -80,7 +82,7 @@ CLAUSE_RE = re.compile(r"(?<!\d)[,，](?!\d)|[?？!！。;；]+")
 def challenges(text: str) -> bool:
     """Whether a message only questions the previous answer (你确定不是1万个？ 你确定是867.5？不是8100？ 哪里写了？
     So it's 10,000, right?) — each of its clauses does."""
-    text = to_simplified(text.strip())  # 你確定嗎
+    text = to_mandarin(to_simplified(text.strip()))  # 你確定嗎, 係咪8000個 (是不是)
     if CHALLENGE_RE.fullmatch(text):
         return True
     clauses = [c.strip() for c in CLAUSE_RE.split(text) if c.strip()]

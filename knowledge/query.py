@@ -127,6 +127,7 @@ class QueryAnalyzer:
         english = self.glossary.matches(text, stopwords()) if query.language == "en" else []
         # "over 100 million yuan" is how the report's 亿元以上 reads in English: as specific as a table entry.
         amounts = [a for a in chinese_amounts(text) if a in self.report] if query.language == "en" else []
+        compounds = self.glossary.compounds(text, stopwords()) if query.language == "en" else []
         # A gloss of two words or more (place in school → 学位) is as specific as a table entry; one word is a hint.
         for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS), *amounts,
                      *self.thesaurus.expansions(unknown),
@@ -139,6 +140,7 @@ class QueryAnalyzer:
         query.parts = [p for w in words(text) if len(w) >= 4 and w not in self.thesaurus.report_words
                        for p in _jieba().lcut_for_search(w) if 2 <= len(p) < len(w) and p in self.glossary_words]
         query.hints = [w for n, w in english if n < MIN_EVIDENCE_GLOSS and w not in found and w not in text]
+        query.hints += [c for c in compounds if c not in found and c not in query.hints]
         # 签 → 签约: a hint for ranking the passages, too loose to choose a clause (30亿以上的签几个 is the 其中 clause)
         query.hints += [self._verbs_opened[v] for v in single_verbs(masked)
                         if v in self._verbs_opened and self._verbs_opened[v] not in text]

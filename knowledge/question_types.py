@@ -23,15 +23,24 @@ YESNO_RE = re.compile(
     r"是不是|是否|有没有|会不会|能不能|要不要|可不可以|(?:[吗嘛]|(?<![什怎这那多])么)[?？!！。\s]*$|"
     r"^\s*(?:is|are|will|does|do|did|can|has|have|was|were|should)\b", re.IGNORECASE)
 FOLLOWUP_TYPES = (WHEN, QUANTITY, WHICH, YESNO)
+# What does the report say of a topic (医疗方面讲了啥, 低空经济今年搞啥, 有啥说法, tell me about): the whole sentence
+# answers, not its first clause.
+OVERVIEW_RE = re.compile(r"(?:讲|说|写|提)(?:了|到)?(?:些)?(?:啥|什么)|(?:有|是)(?:啥|什么)(?:说法|安排|规划|打算|内容|部署)|"
+                         r"怎么(?:说|讲|写)|搞(?:些)?(?:啥|什么)|(?:做|干)(?:些)?(?:啥|什么)|"
+                         r"\bwhat does (?:the report|it) say\b|\btell me (?:about|more about)\b|\bwhat(?:'s| is) (?:the )?plan (?:for|on)\b",
+                         re.IGNORECASE)
 # A yearly work report dates its tasks by the year (or 上半年, 九月底前): "in which year / when will it happen" is
 # answered by it, a day, an hour or an opening time never is.
 YEAR_WHEN_RE = re.compile(r"哪年|哪一年|什么时候|啥时候|什么时侯|何时|什么时间|啥时间|"
                           r"\bwhen\b|\bwhat year\b|\bwhich year\b|\bhow soon\b")
 DAY_WHEN_RE = re.compile(r"几点|几号|哪一?天|哪几天|几月几|具体(日期|时间)|\b(what time|which day|what date|what day|"
-                         r"when exactly|exact (date|day|time)s?|what dates)\b")
-# Opening hours, timetables, enrolment: recurring times, not the year a task is done.
+                         r"when exactly|exact (date|day|time)s?|what dates|dates? (of|for))\b")
+# Opening hours, timetables, enrolment, the dates of an event (音乐节, marathon): recurring times, not the year a
+# task is done — a yearly plan says only that the event is held this year.
 RECURRING_RE = re.compile(r"时刻|班次|首班|末班|营业|开放时间|开门|关门|开业|开学|招生|报名|开放|"
-                          r"\b(timetable|opening hours|open hours|register|enrol|enroll|registration)\b|\bopens?\b(?! to traffic)")
+                          r"音乐节|艺术节|文化节|美食节|运动会|马拉松|比赛|大赛|展会|博览会|演出|音乐会|庙会|灯会|"
+                          r"\b(timetable|opening hours|open hours|register|enrol|enroll|registration)\b|\bopens?\b(?! to traffic)|"
+                          r"\b(festival|marathon|race|competition|contest|concert|fair|expo|exhibition|tournament|games)\b")
 
 
 # An English question opens with its question word, with or without a question mark (where are they).
@@ -69,9 +78,20 @@ def reply_type(text: str, context: str | None = None) -> str:
     return own
 
 
+def asks_overview(text: str) -> bool:
+    """Whether a question asks what the report says of a topic rather than one fact of it."""
+    return question_type(text) == OTHER and bool(OVERVIEW_RE.search(text))
+
+
 def wants_year(text: str, kind: str) -> bool:
     """When-questions and will-it / is-it-being-built questions are answered with the report's year."""
     return kind == WHEN or (kind == YESNO and bool(PLANNED_RE.search(text)))
+
+
+def asks_recurring_time(text: str, context: str = "") -> bool:
+    """Whether a when-question asks for a recurring time or an event's dates (音乐节什么时候办, when is the
+    marathon; 啥时候办 after a question on the 音乐节): no work report gives them."""
+    return question_type(text) == WHEN and bool(RECURRING_RE.search(f"{text} {context}".lower()))
 
 
 def asks_day(text: str) -> bool:

@@ -1,7 +1,7 @@
 """Resident-facing words for every abstention reason (Answer.reason), in Chinese and English.
 
 The reason is the knowledge layer's one verdict (CONTRACTS: price, schedule, …, service, meta, opinion, official, unclear,
-low_confidence, no_match[:word], no_figure[:word], no_time[:word]); these are the words it is shown in. No digit but 12345 appears
+low_confidence, no_match[:word], no_figure[:word], no_time[:word], no_names[:word], no_place); these are the words it is shown in. No digit but 12345 appears
 here: the grounding guard holds abstentions to that.
 """
 from __future__ import annotations
@@ -32,6 +32,9 @@ REASONS = {
                        "the report gives no clear enough basis to answer without risking a wrong answer."),
     "no_figure": ("报告没有给出具体数量。", "the report gives no specific number for this."),
     "no_time": ("报告没有给出具体时间。", "the report gives no date for this."),
+    # A which- or where-question about something the report does name, but not one by one or not where.
+    "no_names": ("报告没有列出具体名单。", "the report does not name them one by one."),
+    "no_place": ("报告没有写明具体地点。", "the report does not say where."),
     # Not a question about the report: the words say where to go or what the assistant does, and quote nothing.
     "service": ("这类个人事务、投诉或举报请拨打12345政务服务便民热线，或登录吴中区人民政府网站办理。",
                 "for personal matters, complaints or reports, please call the 12345 government service hotline "
@@ -52,7 +55,7 @@ REASONS = {
 # Kinds whose words stand alone: no "not in the report" lead-in; service names 12345 itself, the others need no hotline.
 STANDALONE = frozenset({"service", "meta", "task", "opinion", "unclear"})
 # Kinds whose words already say what the report lacks: no generic lead-in, the hotline follows.
-SELF_EXPLAINED = frozenset({"official", "low_confidence", "no_figure", "no_time"})
+SELF_EXPLAINED = frozenset({"official", "low_confidence", "no_figure", "no_time", "no_names", "no_place"})
 
 
 def reason_text(reason: str | None, language: str = "zh") -> str:
@@ -63,6 +66,8 @@ def reason_text(reason: str | None, language: str = "zh") -> str:
         return f"报告没有提到「{word}」。" if zh else f"the report does not mention 「{word}」."
     if kind == "no_time" and word:
         return f"报告没有给出{word}的时间。" if zh else f"the report gives no date for 「{word}」."
+    if kind == "no_names" and word:
+        return f"报告没有列出具体是哪些{word}。" if zh else f"the report does not list which 「{word}」."
     if kind == "no_figure" and word:
         return f"报告没有给出{word}的具体数量。" if zh else f"the report gives no specific number for 「{word}」."
     zh_text, en_text = REASONS.get(kind, REASONS["no_match"])

@@ -47,7 +47,7 @@ WHAT_RE = re.compile(r"(?<!是)(?:什么|啥)(?!时)")
 # Measured: a how-many question's story ("we're moving here with two kids") names terms its figure need not say.
 ENGLISH_CHECKED = (YESNO, WHICH, WHEN, OTHER)
 # Nouns that ask what is being done at all (有没有办法, 有没有前途): a general question, with no object to find.
-GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称 称号 称呼 名号 名头 号码 名堂 意思 含义".split())
+GENERAL_NOUNS = frozenset("办法 措施 计划 打算 安排 政策 动作 前途 前景 好处 变化 进展 情况 方面 东西 干嘛 举措 规划 重点 名字 名称 称号 称呼 名号 名头 号码 名堂 意思 含义 名单 清单 范围".split())
 
 
 def asking_part(text: str) -> str:
@@ -60,7 +60,7 @@ def asking_part(text: str) -> str:
 
 
 # The kind of thing a which-question asks for: the word after 哪些 / 哪几个.
-WHICH_NOUN_RE = re.compile(r"(?:哪些|哪几[个家所条位座处项]?)([\u4e00-\u9fff]{1,6})")
+WHICH_NOUN_RE = re.compile(r"(?:哪些|哪几[个家所条位座处项]?|哪[\d两三四五六七八九十]+[个家所条位座处项])([\u4e00-\u9fff]{1,6})")
 # A clause naming this share of what the best one names of the question is about the same item (…社保扩面…,
 # 精准扩面灵活就业人员…,新增参保人员8000人): it may hold the item's figure or names.
 RELATED_CLAUSE_SHARE = 0.5
@@ -131,6 +131,8 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
         return None
     asks = [c for c in _clauses(asking) if YESNO_RE.search(c)] if not expanded else []  # 地铁会不会通到甪直 哪年通
     asked = asked_object(asks[-1]) if asks else (named_after_what(what[-1]) if what and not expanded else None)
+    if asked and not asks and names_kind_instances(kb, query, asked, sentence):
+        asked = None  # 污水厂有啥项目: 「开工扩建科福污水厂二期,完成金庭污水厂扩建」 names the projects, not the word
     if asks and not asked:
         # 有没有新开巴士线: jieba tags 巴士 a place, the thesaurus knows it as 公交 — a synonym, not a paraphrase: the
         # sentence must say it or a report word it stands for (none of those was in it), not half its characters
@@ -180,6 +182,17 @@ def asked_kind(text: str, shortest: int = 2) -> str | None:
     asked = WHICH_NOUN_RE.search(text)
     kind = words(asked.group(1))[:1] if asked else []
     return kind[0] if kind and len(kind[0]) >= shortest else None
+
+
+def asks_what_is_set(text: str) -> bool:
+    """Whether a which-question asks what is done or set (有哪些举措, 主要目标有哪些) rather than named instances: its
+    kind, after 哪些 or before it when it ends the question, is a general or measure noun."""
+    kind = asked_kind(text)
+    if kind is None:
+        before = re.search(r"([\u4e00-\u9fff]+?)(?:有|是|包括|包含)?哪些", text)
+        found = [w for w in _jieba().lcut(before.group(1)) if len(w) >= 2] if before else []  # (目标 is a stopword)
+        kind = found[-1] if found else None
+    return kind in GENERAL_NOUNS | MEASURE_NOUNS
 
 
 def item_stretches(sentence: str, query: Query, weight) -> list[str]:
@@ -321,6 +334,16 @@ def asked_object(text: str) -> str | None:
 def _modal_guess(word: str) -> bool:
     """A word jieba's dictionary lacks that starts with a modal verb (能通, 会建): its guess of a noun is 能 + a verb."""
     return word[0] in MODAL_CHARS and not _jieba().FREQ.get(word)
+
+
+def names_kind_instances(kb, query: Query, kind: str, sentence: str) -> bool:
+    """Whether a sentence answers 有啥<kind> by naming instances of it: the kind is one the report sums up lists by
+    (「…等3个项目」, 「…等引流活动」), the sentence names instances and says the question's other telling word."""
+    from .instances import names_instances  # here: instances imports this module
+
+    if not re.search(f"等[^,，。;；:：]{{0,8}}{re.escape(kind)}", kb.analyzer.report) or not names_instances(sentence):
+        return False
+    return any(w in sentence for w in query.content_words() if len(w) >= 2 and w != kind and kind not in w)
 
 
 def named_after_what(text: str) -> str | None:

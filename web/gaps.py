@@ -26,6 +26,7 @@ bp.after_request(private_page_headers)
 # Short labels of the reason keys (records.gaps.reason_key); a key not listed shows as itself.
 REASON_LABELS = {
     "no_match": "报告未涉及", "low_confidence": "依据不足（低置信度）", "no_figure": "报告无具体数字", "no_time": "报告无具体时间",
+    "no_names": "报告未列出名单", "no_place": "报告未写明地点",
     "price": "价格收费", "schedule": "日期时间", "procedure": "办理流程", "contact": "联系方式",
     "entitlement": "个人待遇", "weather": "天气", "elsewhere": "其他地区", "personal": "个人情况",
     "past": "往年数据", "official": "官员职务", "service": "个人事务/投诉", "meta": "闲聊/角色扮演", "task": "代办请求", "opinion": "意见/情绪",

@@ -153,3 +153,21 @@ def test_a_word_the_dictionary_lacks_is_glossed_by_its_parts():
     assert "郊野公园" in glossary.expansions("new countryside parks", stopwords())
     # a word the dictionary has keeps its own glosses: 项目 is not composed
     assert glossary.expansions("How many projects?", stopwords()) == ["项目"]
+
+
+def test_two_glosses_the_report_writes_side_by_side_make_its_compound(kb):
+    """"industrial investment" → 工业投资 and "growth of industrial output" → 工业产值增长's 工业产值 are no dictionary
+    entries: the report writes the two glosses side by side. 完善 + 区域 read off 「完善区域性…」 is no compound."""
+    glossary = kb.analyzer.glossary
+    assert "工业投资" in glossary.compounds("industrial investment growth goal", stopwords())
+    assert "研发支出" in glossary.compounds("research and development spending as % of gdp", stopwords())
+    assert "完善区域" not in glossary.compounds("wetland improvement area", stopwords())
+    # ranking hints, not evidence of their own: "leading companies" is not 领军企业 for sure
+    assert "工业投资" in kb.analyzer.analyze("industrial investment growth goal??").hints
+
+
+def test_compounds_lead_english_questions_to_the_clause_they_name(kb):
+    assert "10%" in kb.answer("industrial investment growth goal??").citation.clause
+    assert "4.12%" in kb.answer("r&d spending as % of gdp target").citation.clause
+    assert "120亿元" in kb.answer("village collective net assets target?").citation.clause
+    assert "5100亩" in kb.answer("wetland improvement area?").citation.clause

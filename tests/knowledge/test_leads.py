@@ -138,3 +138,31 @@ def test_grades_named_by_questions_and_clauses():
     assert clause_grades("123个新开工区重点项目") == {("level", "区")}
     assert clause_grades("吴中高新区重点") == frozenset()
     assert clause_grades(fold_width("确保国省考断面水质优Ⅲ比例保持100%").lower()) == {("class", "iii")}
+
+
+def test_a_percent_sign_asks_a_percentage(kb):
+    """"fdi growth % target": 「实际使用外资增长超20%」, not the dollar figure of another sentence."""
+    answer = kb.answer("fdi growth % target")
+    assert "增长超20%" in answer.citation.clause and answer.text.startswith("Over 20%")
+
+
+def test_an_english_class_is_the_reports_roman_class(kb):
+    assert "75%" in kb.answer("share of monitored sections better than class ii water target").citation.clause
+
+
+def test_a_number_in_a_name_is_no_figure_and_an_english_word_counts_once(kb):
+    """1号公路 counts nothing, and 路 inside 公路 (both "road") is said once: the clause counting the scenic spots
+    (29个景区) leads."""
+    answer = kb.answer("how many scenic spots are in the cluster along taihu no.1 road")
+    assert "29个景区" in answer.citation.clause and answer.text.startswith("29")
+    assert "5个" in kb.answer("how many signed projects above 3 billion yuan?").citation.clause
+
+
+def test_what_the_report_says_of_a_topic_is_its_whole_sentence(kb):
+    """低空经济今年搞啥 asks what the report says of it: the whole sentence (its 10个, 20个, 6条), not only the clause
+    that names it; so does 主要目标有哪些 (its targets, not the heading before the colon)."""
+    text = kb.answer("低空经济今年搞啥?").text
+    assert all(f in text for f in ("10个", "20个", "6条")), text
+    assert "尹山湖医院二期" in kb.answer("今年医疗方面报告讲了啥?").text
+    assert "应用场景10个" in kb.answer("what does the report say about low altitude economy").text
+    assert "5%" in kb.answer("今年主要预期目标有哪些?").text

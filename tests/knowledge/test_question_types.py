@@ -40,6 +40,8 @@ def test_wants_year(text, kind, wanted):
     ("When is the bridge due to open to traffic?", True, False),
     ("图书馆什么时候开放", False, False), ("When does the museum open?", False, False),  # opening hours
     ("美食节具体哪几天", False, True), ("What date is the marathon?", False, True),
+    ("啤酒音乐节什么时候举办", False, False), ("When is the marathon?", False, False),  # an event's dates
+    ("What are the dates for the music festival?", False, True),
 ])
 def test_when_granularity(text, year, day):
     assert asks_year_of_event(text) is year and asks_day(text) is day

@@ -114,7 +114,7 @@ def test_every_dev_reply_is_grounded_exact_and_in_the_residents_language(kb):
 
 REASON_KINDS = ["price", "schedule", "procedure", "contact", "entitlement", "weather", "elsewhere", "personal",
                 "past", "no_match", "low_confidence", "service", "meta", "task", "opinion", "official", "unclear", "no_figure",
-                "no_time"]
+                "no_time", "no_names", "no_place"]
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

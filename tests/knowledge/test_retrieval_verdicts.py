@@ -230,10 +230,22 @@ def test_a_which_exactly_question_needs_a_quote_that_names_instances(kb):
     assert names_instances("支持甲乙、丙丁等龙头企业开展试点。")
     assert names_instances("继续做好“送戏下乡”等文化惠民工程。")
     assert not names_instances("依托现有企业资源,绘制产业链“鱼骨图”。")  # one quoted slogan lists nothing
-    assert kb.answer("新增的公交站点具体是哪些").reason == "no_match"
-    assert kb.answer("Which parking lots exactly will be added?").reason == "no_match"
-    assert kb.answer("新增的普惠托育机构是哪三家").reason == "no_match"  # 机构3家 counts them, names none
+    assert kb.answer("新增的公交站点具体是哪些").reason == "no_names"
+    assert kb.answer("Which parking lots exactly will be added?").reason == "no_names"
+    assert kb.answer("新增的普惠托育机构是哪三家").reason == "no_names"  # 机构3家 counts them, names none
+    assert kb.answer("新增的3家国家级民宿是哪3家?").reason == "no_names"  # a digit asks the same
     assert not kb.answer("今年要建哪几所学校").abstained
+
+
+def test_which_places_of_a_kind_are_answered_only_by_names_of_that_kind(kb):
+    """哪些村 is answered by 徐湾村; 「胜浦大桥、真山靶场、城中村改造等」 lists things but no village, and 公交线路 ends in
+    路 without naming a road."""
+    assert "徐湾村" in kb.answer("哪些村要焕新升级?").text
+    assert "友新路" in kb.answer("哪几条路要改造积水?").text
+    villages = kb.answer("城中村改造今年包括哪些村?")
+    assert villages.abstained and villages.reason == "no_names:村", villages.text
+    assert "报告没有列出具体是哪些村" in villages.text
+    assert kb.answer("新开的公交线是几路车,走哪几条路").reason == "no_names:路"
 
 
 def test_a_value_asked_is_not_answered_by_a_share():

@@ -222,3 +222,35 @@ def test_when_something_is_finished_needs_a_stretch_that_finishes_it(kb):
 def test_enrolment_as_a_number_is_no_procedure(kb):
     assert "8000人" in kb.answer("How many people for social insurance enrolment?").citation.quote
     assert kb.answer("How do I register for social insurance?").reason == "procedure"
+
+
+def test_a_kind_asked_with_what_is_answered_by_its_named_instances(kb):
+    """有啥项目: 「开工扩建科福污水厂二期,完成金庭污水厂扩建」 names the projects without the word 项目 (the report sums
+    up lists by it: 等3个项目); 有啥补贴 is no kind of named thing and the sentence must say it."""
+    assert "科福污水厂" in kb.answer("今年污水厂有啥项目?").text
+    subsidy = kb.answer("公交有啥补贴?")
+    assert subsidy.abstained and subsidy.reason == "no_match:补贴"
+
+
+def test_a_cantonese_thanks_is_small_talk_not_a_follow_up(kb):
+    answer = kb.answer("唔該", context="吳中今年GDP目標係幾多?")
+    assert answer.abstained and answer.citation is None and answer.reason == "meta"
+
+
+def test_what_is_done_what_is_required_and_whether_on_the_list_are_no_names_or_figures_asked(kb):
+    """有哪些举措 asks what is done (no list of names needed); 占比有什么要求 asks the requirement, which the report
+    states without a number (占比多少 still needs one); 在名单里吗 asks whether the item is included."""
+    assert "法治政府建设" in kb.answer("法治政府建设有哪些举措?").text
+    assert "高于全市平均水平" in kb.answer("服务业增加值占比有什么要求?").text
+    assert kb.answer("服务业增加值占比多少?").reason == "no_figure:增加值"
+    assert "友新路" in kb.answer("友新路积水点在改造名单里吗?").text
+
+
+def test_when_an_event_is_held_is_a_date_no_work_report_gives(kb):
+    """「继续举办好…啤酒音乐节」 says the festival is held this year, not when: 什么时候办 and "when is the marathon"
+    get the schedule reason (also as a follow-up), while whether it is held this year is answered."""
+    assert kb.answer("啤酒音乐节什么时候举办?").reason == "schedule"
+    assert kb.answer("when is the marathon").reason == "schedule"
+    assert kb.answer("啥时候办?", context="太湖国际啤酒音乐节今年办吗").reason == "schedule"
+    assert "马拉松" in kb.answer("今年会办马拉松吗").text
+    assert "2025年" in kb.answer("胜浦大桥什么时候通车").text  # a task's year is its answer

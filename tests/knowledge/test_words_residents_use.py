@@ -111,3 +111,11 @@ def test_a_word_cc_cedict_lacks_is_glossed_by_a_character_and_a_headword(kb):
 def test_a_share_per_household_is_not_answered_by_a_total(kb):
     answer = kb.answer("我们村每户能分到多少钱")
     assert answer.abstained and "120亿" not in answer.text, answer.text
+
+
+def test_looking_up_ones_own_records_and_asking_how_to_apply_in_wu_go_to_the_hotline(kb):
+    """帮我查社保缴费记录 is the resident's own case (service); 哪能申请 is Wu for 怎么申请 (procedure): neither
+    quotes the 社保扩面 or 适老化改造 clause."""
+    assert kb.answer("帮我查社保缴费记录").reason == "service"
+    answer = kb.answer("那我屋里好申请伐?哪能申请?", context="适老化改造今年做几户?")
+    assert answer.abstained and answer.reason == "procedure"
