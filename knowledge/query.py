@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
 from .cedict import Glossary
+from .compounds import Compounds
 from .figures_en import chinese_amounts
 from .abbreviations import Abbreviations
 from .asked_figures import COUNTERS
@@ -110,6 +111,7 @@ class QueryAnalyzer:
         parts = {w for w in _jieba().lcut_for_search(self.report) if len(w) >= 2}
         self.glossary_words = self.thesaurus.report_words | parts
         self.glossary = Glossary(self.glossary_words, self.report)
+        self.compounds = Compounds(self.glossary, self.report)
         self._bracketed = _bracketed_variants(self.report)
         self.abbreviations = Abbreviations(self.report, self.thesaurus.report_words | set(self.terms))
         self._verbs_opened = _verbs_opened(self.thesaurus.report_words)
@@ -127,7 +129,7 @@ class QueryAnalyzer:
         english = self.glossary.matches(text, stopwords()) if query.language == "en" else []
         # "over 100 million yuan" is how the report's 亿元以上 reads in English: as specific as a table entry.
         amounts = [a for a in chinese_amounts(text) if a in self.report] if query.language == "en" else []
-        compounds = self.glossary.compounds(text, stopwords()) if query.language == "en" else []
+        compounds = self.compounds.read(text, stopwords()) if query.language == "en" else []
         # A gloss of two words or more (place in school → 学位) is as specific as a table entry; one word is a hint.
         for term in [*self.synonyms.expansions(masked), *(w for n, w in english if n >= MIN_EVIDENCE_GLOSS), *amounts,
                      *self.thesaurus.expansions(unknown),
