@@ -75,6 +75,9 @@ OPENING_WORDS = ("通车", "开通", "贯通")
 COMPLETION_END_RE = re.compile(COMPLETION_ASK_RE.pattern + r"[了吗呢啊呀的?？!！。\s]*$")
 COMPLETION_WORDS = ("建成", "完成", "完工", "竣工", "投用", "投运", "投入使用", "通车", "开通", "贯通", "落成", "交付", "启用",
                     "运营", "开业")
+# The same asked in English (when will it be finished / open to traffic / in use).
+EN_COMPLETION_RE = re.compile(r"\b(?:finish(?:ed)?|complet(?:e|ed|ion)|done|ready|built|open(?:ed)? to traffic|"
+                              r"in (?:use|service|operation))\b")
 # What a when-question asks of any item (什么时候通车, 啥时候开工): an event, not an item of its own.
 EVENT_WORDS = frozenset((*COMPLETION_WORDS, "开工", "动工", "开建", "启动"))
 # The event a when-question asks about (完工, 开工) that the item's stretch never states: the answer is no date at all.
@@ -94,7 +97,7 @@ def out_of_scope_word(kb, query: Query, passage) -> str | None:
     if relative:
         return relative
     if query.language == "en":
-        return english_missing_term(kb, query, passage)
+        return english_missing_term(kb, query, passage) or english_event_missing(kb, query, passage)
     parts = breakdown_asked(asking)
     if parts:
         sentence = choose_sentence(passage, query, kb.retriever.lexical.weight).text
@@ -355,6 +358,18 @@ def named_after_what(text: str) -> str | None:
     found = [w for w, f in _tagged(text[ask.end():]) if len(w) >= 2 and f in NOUN_FLAGS and f != "ns"
              and w not in stopwords()]
     return found[0] if found and found[0] not in GENERAL_NOUNS | MEASURE_NOUNS else None
+
+
+def english_event_missing(kb, query: Query, passage) -> str | None:
+    """"When will phase two be finished?": the item's stretch of the quoted sentence must say it is finished
+    (「加快尹山湖医院二期建设」 only speeds the building up) — else no date is given (no_time:建成)."""
+    from .answers import choose_sentence  # here: answers is imported by the modules this one serves
+
+    if question_type(query.text) != WHEN or not EN_COMPLETION_RE.search(query.text.lower()):
+        return None
+    weight = kb.retriever.lexical.weight
+    stretch = "，".join(item_stretches(choose_sentence(passage, query, weight).text, query, weight))
+    return None if any(w in stretch for w in COMPLETION_WORDS) else f"{NO_TIME}{COMPLETION_WORDS[0]}"
 
 
 def english_missing_term(kb, query: Query, passage) -> str | None:
