@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from .clauses import split_clauses
-from .lexical import nouns
+from .lexical import TELLING_IDF, _tagger, nouns
 from .passages import split_sentences
 from .query import Query, indefinite_count
 from .asked_figures import (AMOUNT_WORD_RE, BARE_PERCENT, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
@@ -96,6 +96,10 @@ MEASURE_NAMES = frozenset({"数量", "比例", "比重", "占比"})
 QUALITY_ASK_RE = re.compile(r"(?:什么|啥|哪些)(?:样的?)?(?:要求|说法|安排|考虑|部署|规定)")
 
 
+# jieba's tags of proper nouns: places, organisations, other names, people.
+NAME_FLAGS = frozenset({"ns", "nt", "nz", "nr"})
+
+
 def asks_figure(query: Query) -> bool:
     """Whether the question asks how many / how much / what share."""
     text = query.text.lower()
@@ -169,9 +173,15 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
     counted_named = counted is not None and any(_names(counted, scored[t][1]) for t in tops)
     asked_nouns = nouns(query.text)
 
+    # A name the question says (欣天科技) that the item's clause says too: a clause without it states another item's
+    # figure (「总投资145亿元的省重大项目」 is not 欣天科技's investment, though of the same sentence).
+    names = [w for w in wanted if _is_name(w, idf) and any(w in scored[t][1] for t in tops)]
+
     def related(i: int) -> bool:
         if i in asked_tops:
             return True
+        if any(n not in scored[i][1] for n in names) and not LIST_TOTAL_RE.search(scored[i][1]):
+            return False
         # 「持续开展“心肺联筛”服务,完成1万人健康风险评估」: the clause right after the item's, in its sentence, states
         # its figure when it is in the unit asked (多少人) and names nothing else the question asked
         if unit and i - 1 in tops and sentence_of[i] == sentence_of[i - 1] and scored[i][0] == 0:
@@ -203,7 +213,7 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
     def names_counted(clause: str) -> bool:
         return counted in clause if whole else _names(counted, clause)
 
-    if counted and any(names_counted(c) and states_figure(c) for _, c in scored):
+    if counted and any(names_counted(c) and states_figure(c) and all(n in c for n in names) for _, c in scored):
         return None  # 「…光福九年一贯制学校…,新增学位7530个」: the clause of the counted item states it
     if counted and any(names_counted(c) for _, c in scored):
         return counted
@@ -211,6 +221,12 @@ def missing_figure(query: Query, text: str, idf, growth: bool = False) -> str | 
     named = [w for w in sorted(wanted, key=wanted.get, reverse=True) if any(w in c for c in top)]
     # The item may be named only inside quotation marks (新建一批“24小时城市书房”): still no figure for it.
     return named[0] if named else counted or max((w for w in wanted if not w.isdigit()), key=wanted.get, default=None)
+
+
+def _is_name(word: str, idf) -> bool:
+    """Whether a question word is a name the report says once or twice (欣天, 东方大道): tagged a proper noun, telling."""
+    tagged = _tagger().lcut(word)
+    return len(word) >= 2 and len(tagged) == 1 and tagged[0].flag in NAME_FLAGS and (idf(word) or 0) >= TELLING_IDF
 
 
 def _asking_tops(text: str, scored: list[tuple[float, str]], wanted: dict[str, float]) -> list[int]:

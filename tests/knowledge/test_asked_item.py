@@ -149,3 +149,10 @@ def test_a_completion_asked_at_the_end_must_be_said_in_so_many_words(kb):
 def test_a_lone_surrogate_is_no_challenge_and_no_crash(kb):
     # the action server asks leans_on_previous of every message: a "\ud800" from a JSON body must not raise
     assert kb.leans_on_previous("\ud800学位") is False and kb.leans_on_previous("你確定嗎") is True
+
+
+def test_a_named_items_figure_is_not_another_clauses_of_its_sentence(kb):
+    """欣天科技 is named in 「确保欣天科技…等15个新开工市重点项目上半年全部开工」; 「总投资145亿元的省重大项目」 of the
+    same sentence is other projects' investment: no figure for 欣天科技's."""
+    answer = kb.answer("欣天科技那个项目总投资多少钱?")
+    assert answer.abstained and answer.reason.startswith("no_figure"), answer.text
