@@ -71,8 +71,6 @@ class Verdict:
     reason: str | None
     evidence: Evidence
     choice: int = 0  # which hit to cite (a runner-up that states the asked figure)
-    # An abstention whose reason still has a clause to show (no_time: the item is named, its date is not)
-    quotable: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -219,10 +217,7 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
         verdict = next((v for v in [figure_verdict(kb, inherited, hits, evidence)] if not v.abstain), verdict)
     outside = not verdict.abstain and out_of_scope_word(kb, query, hits[verdict.choice].passage)
     if outside:
-        if outside.startswith(NO_TIME):  # the item is named, its date is not: what the report says of it is shown
-            # (in Chinese only: an English item is matched through glosses, too loosely to quote it as the item's)
-            return Verdict(True, outside, evidence, verdict.choice, quotable=query.language != "en")
-        return Verdict(True, f"no_match:{outside}", evidence)
+        return Verdict(True, outside if outside.startswith(NO_TIME) else f"no_match:{outside}", evidence)
     if not verdict.abstain and unnamed_instances(kb, context_item(kb, query, context), hits[verdict.choice].passage):
         choice = instances_choice(kb, query, hits, verdict.choice)
         if choice is None:

@@ -128,10 +128,9 @@ def document_year(passage: Passage, documents: list[dict] | None) -> int | None:
 
 
 def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query | None = None,
-            documents: list[dict] | None = None, whole: bool = False, undated: str | None = None) -> Answer:
+            documents: list[dict] | None = None, whole: bool = False) -> Answer:
     """Lead with the clause that answers, shaped by the kind of question; the sentence is the citation's quote
-    (`whole`: the reply quotes the whole sentence — 还有呢 after its lead; `undated`: a no_time reason — the reply
-    says the report gives no date, then what it says of the item, and keeps the reason)."""
+    (`whole`: the reply quotes the whole sentence — 还有呢 after its lead)."""
     sentence = choose_sentence(passage, query, idf, context)
     kind = reply_type(query.text, context.text if context is not None else None)
     lead = whole_lead(sentence) if whole else choose_lead(
@@ -143,26 +142,15 @@ def compose(query: Query, passage: Passage, kb_version: str, idf, context: Query
     year_wanted = wants_year(query.text, kind) or (leans and wants_year(context.text, kind))
     # 「听说新增1万个学位，是真的吗」: the report's 7530个 says no, not 是的
     denied = kind == YESNO and contradicts(query.text, lead.clause)
-    if undated:  # 吴中大道快速化什么时候开工: 「报告没有给出开工的时间。报告提出：研究吴中大道快速化改造方案」
-        text = undated_text(undated, lead, passage, query.language)
-    elif query.language == "en":
+    if query.language == "en":
         text = compose_en(lead, kind, year, year_wanted, part_name_en(passage), passage.title, denied)
     else:
         text = compose_zh(lead, kind, year if year_wanted and not YEAR_IN_TEXT_RE.search(lead.text) else None, passage,
                           denied)
-    answer = Answer(query.raw, text, query.language, citation, undated)
+    answer = Answer(query.raw, text, query.language, citation)
     if ungrounded_numbers(answer):  # a digit in a heading: fall back to the bare lead, grounded by construction
         answer.text = lead.clause
     return answer
-
-
-def undated_text(reason: str, lead: Lead, passage: Passage, language: str) -> str:
-    """No date for the item, then what the report does say of it, quoted, with its source."""
-    if language == "en":
-        return (f"{reason_text(reason, 'en')[:1].upper()}{reason_text(reason, 'en')[1:]} It says: "
-                f"「{lead.text}」 (the Wuzhong government work report, {part_name_en(passage)}, 「{passage.title}」).")
-    noun = document_noun(passage.document)
-    return f"{reason_text(reason)}{noun}提出：{lead.text}。（{document_name_zh(passage)}·{part_name_zh(passage)}·{passage.title}）"
 
 
 def compose_zh(lead: Lead, kind: str, year: int | None, passage: Passage, denied: bool = False) -> str:

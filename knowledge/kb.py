@@ -214,12 +214,11 @@ class KnowledgeBase:
             return date_answer(analyzed.raw, analyzed.language, title, self.version,
                                document_year(title, self.manifest.get("documents")), analyzed.text)
         verdict = decide(self, analyzed, hits, ranking, previous)
-        if verdict.abstain and not verdict.quotable:
+        if verdict.abstain:
             return abstain(analyzed, verdict.reason, hits)
         hits.insert(0, hits.pop(verdict.choice))  # the verdict may pick a runner-up: the cited passage leads
         answer = compose(analyzed, hits[0].passage, self.version, self.retriever.lexical.weight,
-                         context=previous, documents=self.manifest.get("documents"),
-                         undated=verdict.reason if verdict.abstain else None)
+                         context=previous, documents=self.manifest.get("documents"))
         answer.hits = hits
         return answer
 

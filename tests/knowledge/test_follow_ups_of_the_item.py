@@ -22,7 +22,7 @@ def test_a_when_follow_up_naming_an_event_asks_it_of_the_last_item(kb):
     # 通车 is what is asked of the railway, not an item of its own (the bridges that open to traffic)
     assert kb.names_no_topic("什么时候通车")
     answer = kb.answer("什么时候通车", context="通苏嘉甬高铁今年有啥进展")
-    assert answer.reason == "no_time:通车" and "胜浦大桥" not in answer.text, answer.text
+    assert answer.abstained and "胜浦大桥" not in answer.text, answer.text
     answer = kb.answer("什么时候贯通", context="长江路南延工程")
     assert "2025年" in answer.text and "长江路南延" in answer.text, answer.text
 

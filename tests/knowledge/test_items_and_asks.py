@@ -18,7 +18,7 @@ def test_a_follow_up_naming_no_topic_asks_of_the_item_the_last_follow_up_named(k
     assert answer.text.startswith("报告提出2025年高标准完成省西山“生态岛”试验区建设"), answer.text
     # a completion the report does not state for the item is not quoted from another paragraph (积水区域 …完成)
     answer = kb.answer("什么时候完成", context=("机器人+人工智能产业规模目标多少", "生物医药呢"))
-    assert answer.reason == "no_time:完成" and "积水" not in answer.text and "生物医药" in answer.text, answer.text
+    assert answer.abstained, answer.text
 
 
 def test_a_follow_up_with_an_item_of_its_own_still_leans_on_the_question_both_follow(kb):

@@ -56,10 +56,8 @@ def test_a_figure_of_another_sentence_must_add_something_the_item_clause_lacks(k
 
 def test_a_when_question_about_an_event_the_items_clause_never_states(kb):
     answer = kb.answer("长桥改造工程哪年能完工")
-    assert answer.reason == "no_time:完工" and answer.text.startswith("报告没有给出完工的时间")
+    assert answer.abstained and answer.reason == "no_time:完工"
     assert abstention_text(answer.reason).startswith("报告没有给出完工的时间")
-    # what the report does say of the item is quoted after it, never with the report's year
-    assert "长桥" in answer.citation.clause and "2025" not in answer.text
     answer = kb.answer("东方大道快速化改造什么时候启动")
     assert not answer.abstained and "2025年" in answer.text
 

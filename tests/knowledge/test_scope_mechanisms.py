@@ -213,14 +213,12 @@ def test_a_modal_and_verb_taken_for_a_noun_asks_the_verb():
 
 def test_when_something_is_finished_needs_a_stretch_that_finishes_it(kb):
     answer = kb.answer("尹山湖医院二期啥辰光好用")  # the report only speeds its building up
-    assert answer.reason == "no_time:建成" and answer.text.startswith("报告没有给出建成的时间。报告提出：加快尹山湖医院二期建设")
+    assert answer.abstained and answer.reason == "no_time:建成"
     english = kb.answer("When will phase two of Yinshanhu Hospital be finished?")  # not "Planned for 2025"
     assert english.abstained and english.reason == "no_time:建成", english.text
     assert "2025" in kb.answer("胜浦大桥什么时候通车").text  # 建成通车胜浦大桥
     assert kb.answer("西山生态岛试验区啥时候建好").citation is not None  # 高标准完成…试验区建设
-    railway = kb.answer("通苏嘉甬高铁什么时候通车")  # 完成…拆迁清障 does not open it: no date, and what is said
-    assert railway.reason == "no_time:通车" and railway.text.startswith("报告没有给出通车的时间") \
-        and "2025" not in railway.text
+    assert kb.answer("通苏嘉甬高铁什么时候通车").abstained  # 完成…拆迁清障 does not open it
 
 
 def test_enrolment_as_a_number_is_no_procedure(kb):
