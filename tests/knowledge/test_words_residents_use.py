@@ -119,3 +119,11 @@ def test_looking_up_ones_own_records_and_asking_how_to_apply_in_wu_go_to_the_hot
     assert kb.answer("帮我查社保缴费记录").reason == "service"
     answer = kb.answer("那我屋里好申请伐?哪能申请?", context="适老化改造今年做几户?")
     assert answer.abstained and answer.reason == "procedure"
+
+
+def test_whether_the_residents_own_place_is_on_a_list_is_personal(kb):
+    """我们小区在改造名单里吗 / 名单里有没有我们小区 / is our street included: the report names no resident's estate,
+    and 「系统推进城中村、老旧小区…」 must not be read as 是的."""
+    for question in ("我们小区在改造名单里吗?", "老旧小区改造名单里有没有我们小区?", "is our street included in the road renovation?"):
+        assert kb.answer(question).reason == "personal", question
+    assert "友新路" in kb.answer("友新路积水点在改造名单里吗?").text  # a place the report names is answered
