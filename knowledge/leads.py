@@ -17,7 +17,7 @@ from .normalize import fold_width
 from .passages import Sentence
 from .question_types import OTHER, QUANTITY, WHEN, WHICH, asks_overview
 from .asked_figures import AMOUNT_WORD_RE, COUNT_WORD_RE, counted_item
-from .levels import asked_grades, grade_conflict
+from .levels import asked_grades, clause_grades, grade_conflict
 from .scope import asked_kind, asking_clauses, asks_what_is_set
 
 # The context's words only break ties between clauses the follow-up's own words match equally.
@@ -130,6 +130,8 @@ class _Matcher:
             weight = FIGURE_PREFERENCE
         if grade_conflict(self.grades, norm):
             weight *= OTHER_GRADE_WEIGHT
+        elif self.grades & clause_grades(norm):  # 省以上 for "provincial-level or above": the asked grade is said
+            weight *= COUNTED_PREFERENCE
         # Ties between clauses the question's own words match equally go to the one sharing more of its characters
         # (「公车站点今年新增几个」: 公交 is in two clauses, 站点 and 新增 in one; 「区重点新开工项目呢」 after a
         # question on 市重点 ones: 区重 is the follow-up's own), then to the context's words, then to a figure.

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import MAX_QUERY_CHARS, EmptyQueryError, QueryTooLongError
-from .cedict import Glossary
+from .cedict import Glossary, american_spelling
 from .compounds import Compounds
 from .figures_en import chinese_amounts
 from .abbreviations import Abbreviations
@@ -120,7 +120,7 @@ class QueryAnalyzer:
         """Normalize and expand one question (raises EmptyQueryError / QueryTooLongError)."""
         text = to_mandarin(normalize_query(check_query(raw)), self.report)
         language = detect_language(text)
-        text = expand_abbreviations(text) if language == "en" else self._latin_read(text)
+        text = american_spelling(expand_abbreviations(text)) if language == "en" else self._latin_read(text)
         query = Query(raw=raw, text=text, language=language)
         masked = self._mask_terms(text)
         found: list[str] = []

@@ -183,3 +183,15 @@ def test_a_residents_word_inside_a_phrase_reads_as_the_dictionarys(kb):
     assert "龙头企业" in kb.analyzer.glossary.expansions("which leading companies", stopwords())
     answer = kb.answer("Which leading companies are named for the industry-chain coordination pilots?")
     assert "汇川" in answer.citation.clause
+
+
+def test_british_spellings_read_as_the_dictionarys(kb):
+    """CC-CEDICT writes -ize: specialised → specialized where only that form is in its glosses (enterprise, advised
+    are words of their own)."""
+    from knowledge.cedict import american_spelling
+
+    assert american_spelling("specialised smes, modernisation") == "specialized smes, modernization"
+    assert american_spelling("enterprise, advised") == "enterprise, advised"
+    answer = kb.answer("How many provincial-level or above 'specialised and sophisticated' SMEs is the target?")
+    assert "400家" in answer.citation.clause and answer.text.startswith("Over 400"), answer.text
+    assert "电动自行车充电设施" in kb.answer("What does the report say about e-bike charging?").text

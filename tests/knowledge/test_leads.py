@@ -166,3 +166,9 @@ def test_what_the_report_says_of_a_topic_is_its_whole_sentence(kb):
     assert "尹山湖医院二期" in kb.answer("今年医疗方面报告讲了啥?").text
     assert "应用场景10个" in kb.answer("what does the report say about low altitude economy").text
     assert "5%" in kb.answer("今年主要预期目标有哪些?").text
+
+
+def test_a_clause_saying_the_asked_level_leads(kb):
+    """"provincial-level or above" is said by 「确保省以上专精特新企业突破400家」, not by the clause on training SMEs."""
+    answer = kb.answer("How many provincial-level or above specialized and sophisticated SMEs is the target?")
+    assert "省以上" in answer.citation.clause
