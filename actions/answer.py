@@ -208,12 +208,22 @@ class ActionDeny(ActionAnswerReport):
 
 class ActionBotChallenge(ActionDeny):
     """「你是机器人吗」: the assistant says what it is — but "Are you sure? I thought it was 3%." (taken for a bot
-    challenge) questions the last answer, and gets the report's answer again."""
+    challenge) questions the last answer, and gets the report's answer again; and a question of its own that NLU
+    took for one (「培训是不是免费的?」) gets the knowledge layer's verdict, never "I am an assistant"."""
 
     own_response = "utter_iamabot"
 
     def name(self) -> str:
         return "action_bot_challenge"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = latest_text(tracker).strip()
+        leans = bool(tracker.get_slot("last_question")) and self.knowledge_base.leans_on_previous(text)
+        if text and not is_payload(text) and not leans and is_question(text):
+            answer = self.verdict_on(text)
+            if answer is not None and (answer.citation is not None or not is_small_talk(answer.reason)):
+                return ActionAnswerReport.run(self, dispatcher, tracker, domain)
+        return super().run(dispatcher, tracker, domain)
 
 
 def is_small_talk(reason: str | None) -> bool:

@@ -32,10 +32,13 @@ _LEAD_IN = r"(?:那|那么|好吧|好|所以|嗯|哦|可是|但是|[,，\s])*"
 _MEASURE_ZH = "个万亿元人家条辆张户所项名套亩年座台处只间块宗次吨米天月届期批"
 _NUMBER_ZH = rf"[\d一二两三四五六七八九十百千万亿.,，]+\s*(?:%|％|[{_MEASURE_ZH}])*"
 _NUMBER_EN = r"\d[\d,.]*\s*(?:%|percent|million|billion|thousand|k)?"
+# A time heard or doubted (上半年, 年底, 九月底前, 明年): a when-answer is challenged with one
+_TIME_ZH = r"(?:[上下]半年|年底|年初|年中|明年|后年|今年|[\d一二三四五六七八九十]{1,2}月(?:底|初|份)?(?:前)?|\d{4}年)"
+_FIGURE_ZH = rf"(?:{_NUMBER_ZH}|{_TIME_ZH})"
 _LEAD_IN_EN = r"(?:(?:hmm+|hm+|um+|uh+|ok(?:ay)?|well|wait|so|and|but)[\s,.]+)*"
 CHALLENGE_RE = re.compile(
     # 你确定？ 真的吗？ 你确定不是1万个？ 不是1万个吗？ 就是10%吧
-    rf"{_LEAD_IN}你?(?:(?:确定|肯定|真的|当真)(?:吗|嘛|么|伐)?[,，]?(?:(?:不是|是不是|就是|是)?\s*{_NUMBER_ZH})?"
+    rf"{_LEAD_IN}你?(?:(?:确定|肯定|真的|当真)(?:吗|嘛|么|伐)?[,，]?(?:[\u4e00-\u9fff]{{0,8}}?(?:不是|是不是|就是|是)?\s*{_FIGURE_ZH})?"
     rf"|(?:不是|是不是|就是|应该是)\s*{_NUMBER_ZH})(?:吗|吧|嘛|么|呢|啊|伐)?[?？!！。\s]*"
     # 是3000万吧？ / 是8000个吗？: a bare figure offered for confirmation
     rf"|{_LEAD_IN}是\s*{_NUMBER_ZH}(?:吗|吧|嘛|么|伐)[?？!！。\s]*"
@@ -51,7 +54,7 @@ CHALLENGE_RE = re.compile(
     # (我看新闻说200个, 我朋友说是8000, 网上说200个: who says it and where vary, the figure ends it)
     rf"|{_LEAD_IN}(?:可)?(?:我|有人|别人|人家|(?:我的?)?(?:朋友|邻居|同事))?(?:在)?(?:看|听|刷)?(?:到)?"
     r"(?:新闻|网上|朋友圈|抖音|微信|报纸|电视|别人|人家)?(?:里|上)?"
-    rf"(?:听说|听人说|听别人说|记得|以为|看到|说|讲|报道|写)(?:的)?(?:是|有|要)?\s*{_NUMBER_ZH}"
+    rf"(?:听说|听人说|听别人说|听人讲|听别人讲|记得|以为|看到|说|讲|报道|写)(?:的)?(?:是|系|有|要)?\s*{_FIGURE_ZH}"
     r"(?:吗|吧|啊|呢|呀)?[?？!！。\s]*"
     # 不对吧 / 你说错了 / 瞎说: the answer is wrong, in so many words
     rf"|{_LEAD_IN}你?(?:不对|不是吧|错了|说错了|搞错了|弄错了|瞎说|胡说)(?:吧|吗|啊|呀|哦)?[?？!！。\s]*"

@@ -378,6 +378,19 @@ def test_a_challenge_or_a_request_for_more_leans_on_the_previous_question_whatev
     assert len(messages) == 1 and "7530个" in messages[0]["text"], messages
     messages, _ = run(ActionBotChallenge(knowledge_base=kb), tracker_for("你是真人吗", intent="bot_challenge", slots=previous))
     assert messages == [{**messages[0], "response": "utter_iamabot"}] and not messages[0].get("text"), messages
+    # a Cantonese figure heard from others, and a time doubted, challenge the answer too
+    messages, _ = run(ActionBotChallenge(knowledge_base=kb),
+                      tracker_for("你肯定?我聽人講係1萬個", intent="bot_challenge", slots=previous))
+    assert len(messages) == 1 and "7530个" in messages[0]["text"], messages
+    start = {"last_question": "市重点项目什么时候全部开工?"}
+    messages, _ = run(ActionBotChallenge(knowledge_base=kb),
+                      tracker_for("你确定市重点是上半年?我听说是年底", intent="bot_challenge", slots=start))
+    assert len(messages) == 1 and "上半年" in messages[0]["text"] and "智能助手" not in messages[0]["text"], messages
+    # a question of its own NLU took for "are you a bot?" gets the knowledge layer's verdict, not "I am an assistant"
+    messages, _ = run(ActionBotChallenge(knowledge_base=kb),
+                      tracker_for("培训是不是免费的?", intent="bot_challenge", slots=previous))
+    assert len(messages) == 1 and messages[0].get("response") != "utter_iamabot" and "12345" in messages[0]["text"], \
+        messages
     messages, _ = run(ActionShowSource(knowledge_base=kb),
                       tracker_for("你确定报告里没写？", intent="ask_source", slots={"last_question": "地铁新线今年开几条"}))
     assert len(messages) == 1 and "12345" in messages[0]["text"] and not messages[0].get("json_message"), messages

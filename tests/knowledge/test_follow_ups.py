@@ -59,3 +59,11 @@ def test_a_figure_offered_for_confirmation_challenges_the_answer(kb):
     answer = kb.answer("係咪8000個?", context="今年新增幾多學位?")
     assert "7530个" in answer.text and "8000" not in answer.text
     assert "2400万" in kb.answer("是3000万吧?", context="今年游客目标多少人次").text
+
+
+def test_a_figure_heard_from_others_or_a_time_doubted_challenges_the_answer():
+    from knowledge.more import challenges
+
+    assert challenges("你肯定?我聽人講係1萬個")  # 听人讲, Cantonese 系 for 是
+    assert challenges("你确定市重点是上半年?我听说是年底")  # a time, restating the item
+    assert not challenges("培训是不是免费的?") and not challenges("明年呢")
