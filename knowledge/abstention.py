@@ -218,10 +218,11 @@ def decide(kb, query: Query, hits: list[Hit], ranking: Ranking, context: Query |
     outside = not verdict.abstain and out_of_scope_word(kb, query, hits[verdict.choice].passage)
     if outside:
         return Verdict(True, outside if outside.startswith(NO_TIME) else f"no_match:{outside}", evidence)
-    if not verdict.abstain and unnamed_instances(kb, context_item(kb, query, context), hits[verdict.choice].passage):
+    item = None if verdict.abstain else context_item(kb, query, context)  # read once: checked, then named
+    if item is not None and unnamed_instances(kb, item, hits[verdict.choice].passage):
         choice = instances_choice(kb, query, hits, verdict.choice)
         if choice is None:
-            return Verdict(True, unnamed_reason(context_item(kb, query, context)), evidence)
+            return Verdict(True, unnamed_reason(item), evidence)
         verdict = dataclasses.replace(verdict, choice=choice)
     if gate and not verdict.abstain and context is None and not confident(evidence_features(kb, query, hits, verdict)):
         return Verdict(True, "low_confidence", evidence)

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from .clauses import split_clauses
-from .lexical import TELLING_IDF, _tagger, nouns
+from .lexical import NAME_FLAGS, TELLING_IDF, _tagger, nouns
 from .passages import split_sentences
 from .query import Query, indefinite_count
 from .asked_figures import (AMOUNT_WORD_RE, BARE_PERCENT, COUNT_WORD_RE, FIGURE_ASK_RE, RATE_ASK, _names, counted_item,
@@ -94,10 +94,6 @@ def sentence_clauses(text: str) -> tuple[tuple[int, str], ...]:
 # Words of FIGURE_ASK_RE that name a kind of figure without asking it; and what asks a quality of it instead.
 MEASURE_NAMES = frozenset({"数量", "比例", "比重", "占比"})
 QUALITY_ASK_RE = re.compile(r"(?:什么|啥|哪些)(?:样的?)?(?:要求|说法|安排|考虑|部署|规定)")
-
-
-# jieba's tags of proper nouns: places, organisations, other names, people.
-NAME_FLAGS = frozenset({"ns", "nt", "nz", "nr"})
 
 
 def asks_figure(query: Query) -> bool:

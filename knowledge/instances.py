@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from .cedict import dictionary
-from .lexical import USER_DICT
+from .lexical import NAME_FLAGS, USER_DICT
 from .query import Query
 from .question_types import WHEN, question_type
 from .scope import _tagged, asked_kind, asking_part, asks_what_is_set, item_stretches
@@ -23,7 +23,7 @@ WHERE_RE = re.compile(r"在哪|从哪|哪里|哪儿|哪些地方|哪几个地方
 PLACE_WORD_RE = re.compile(r"[镇村路街桥湾湖山岛港河浦塘](?![\u4e00-\u9fff]{0,1}[心务])|街道|街区|社区|片区|园区|新城|古镇|景区|老街")
 PLACE_FLAGS = frozenset({"ns", "nt"})
 VERB_FLAGS = frozenset({"v", "vn"})
-PROPER_FLAGS = frozenset("ns nr nrt nrfg nt nz".split())
+PROPER_FLAGS = NAME_FLAGS | {"nrt", "nrfg"}
 # 站点20个、共享电车1500辆: a list of amounts counts things, it names none of them.
 COUNTED_ITEM_RE = re.compile(r"\d[\d.]*[万亿]?[^\d、]{0,2}、")
 QUOTED = r"[“\"「][^”\"」]+[”\"」]"

@@ -27,6 +27,8 @@ COMMON_WORD_FREQ = 5000
 TELLING_IDF = 4.0
 USER_WORD_FREQ = 50  # as the entries of data/userdict.txt
 NOUN_FLAGS = frozenset({"n", "nz", "ns", "nt", "nl", "ng"})
+# jieba's tags of proper nouns: places, organisations, other names, people.
+NAME_FLAGS = frozenset({"ns", "nt", "nz", "nr"})
 # A resident's complaint names its topic and what is wrong with it in one word (停车难, 看病贵, 出行慢): its topic is
 # the word before the judging character (not 世界杯, a word of its own).
 COMPLAINT_RE = re.compile(r"([\u4e00-\u9fff]{2})[难贵慢乱堵差少]")
@@ -99,6 +101,7 @@ def nouns(text: str) -> list[str]:
             if p.flag in NOUN_FLAGS and len(p.word) >= 2 and p.word not in stop and WORD_RE.fullmatch(p.word)]
 
 
+@lru_cache(maxsize=4096)
 def is_verb(word: str) -> bool:
     """Whether jieba tags a word, on its own, as a verb."""
     tagged = _tagger().lcut(word)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .leads import VERBS_LONGEST_FIRST
-from .lexical import _tagger
+from .lexical import NAME_FLAGS, _tagger
 
 # Generic heads of Chinese place and institution names, longest first where one ends another (大桥 before 桥).
 HEADS_EN = {
@@ -18,7 +18,6 @@ HEADS_EN = {
     "园": "Park", "中心": "Centre", "新城": "New Town", "片区": "Area", "产业园": "Industrial Park",
 }
 HEADS_LONGEST_FIRST = sorted(HEADS_EN, key=len, reverse=True)
-PROPER_FLAGS = frozenset({"ns", "nt", "nz", "nr"})
 ITEM_SPLIT_RE = re.compile(r"[、,，;；。]|等")
 # The verbs a work report opens a list with (knowledge.leads): 建成通车胜浦大桥 names 胜浦大桥.
 LEADING_VERBS_RE = re.compile(rf"^(?:{'|'.join(map(re.escape, VERBS_LONGEST_FIRST))})+")
@@ -42,7 +41,7 @@ def _romanized(item: str) -> str | None:
     tagged = [(p.word, p.flag) for p in _tagger().lcut(item)]
     for word, flag in tagged:
         head = next((h for h in HEADS_LONGEST_FIRST if word.endswith(h) and len(word) > len(h)), None)
-        if head or (flag in PROPER_FLAGS and len(word) >= 2):
+        if head or (flag in NAME_FLAGS and len(word) >= 2):
             stem = word[:-len(head)] if head else word
             pinyin = "".join(lazy_pinyin(stem)).capitalize()
             return f"{pinyin} {HEADS_EN[head]}" if head else pinyin
